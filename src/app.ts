@@ -1,0 +1,125 @@
+/**
+ * Builds the Fastify application from a validated configuration. Tests build it too.
+ */
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config/types.js';
+import { openDatabase, type DatabaseRuntime } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { Database } from './db/schema.js';
+import { ErrorEnvelopeSchema } from './lib/schemas.js';
+import { createLogger } from './logger.js';
+import healthRoutes from './modules/health/routes.js';
+import rootRoutes from './modules/meta/routes.js';
+import { bootstrapFirstAdmin } from './modules/users/bootstrap.js';
+import bodyParsersPlugin, { JSON_BODY_LIMIT } from './plugins/body-parsers.js';
+import errorsPlugin from './plugins/errors.js';
+import httpPlugin from './plugins/http.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: AppConfig;
+    db: Kysely<Database>;
+    database: DatabaseRuntime;
+    lifecycle: { started: boolean; shuttingDown: boolean };
+  }
+}
+
+export type App = FastifyInstance;
+
+export interface BuildOptions {
+  logger?: Logger;
+  /** Extra routes, registered under /api/v1 like the real ones (tests use it for slow or failing routes). */
+  extraRoutes?: FastifyPluginAsync;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The v1 routes; mounted at /api/v1 and, for LEGACY_ROOT_ROUTES, again at the root. */
+function v1Routes(options: BuildOptions): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(healthRoutes);
+    if (options.extraRoutes) await app.register(options.extraRoutes);
+  };
+}
+
+/** Root copies are served but kept out of the OpenAPI document, which lists /api/v1 only. */
+function hiddenFromDocs(plugin: FastifyPluginAsync): FastifyPluginAsync {
+  return async (app) => {
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
+    await app.register(plugin);
+  };
+}
+
+export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config);
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One log line per request is written by the http plugin, with the fields of operations.md §10.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  app.decorate('lifecycle', { started: false, shuttingDown: false });
+
+  const database = await openDatabase(config, logger);
+  app.decorate('database', database);
+  app.decorate('db', database.db);
+  app.addHook('onClose', async () => {
+    await database.close();
+  });
+
+  try {
+    await migrateToLatest(database.db, logger);
+    await bootstrapFirstAdmin(database.db, config, logger);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  app.addSchema(ErrorEnvelopeSchema);
+  await app.register(errorsPlugin);
+  await app.register(bodyParsersPlugin);
+  await app.register(httpPlugin);
+
+  if (config.docsEnabled) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.0.3',
+        info: { title: config.projectName, version: config.version, description: 'API v1 de la GMAO MIF Maroc' },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+            oauth2: { type: 'oauth2', flows: { password: { tokenUrl: '/api/v1/auth/token', scopes: {} } } },
+          },
+        },
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  }
+
+  await app.register(v1Routes(options), { prefix: '/api/v1' });
+  await app.register(hiddenFromDocs(config.legacyRootRoutes ? v1Routes(options) : healthRoutes));
+  await app.register(hiddenFromDocs(rootRoutes));
+
+  await app.ready();
+  app.lifecycle.started = true;
+  return app;
+}

@@ -1,0 +1,113 @@
+/** Fully parsed and validated configuration. Built once by `loadConfig`; nothing else reads `process.env`. */
+export type Environment = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type SmtpSecurity = 'starttls' | 'tls' | 'none';
+
+/** External server settings; `null` in `AppConfig.database.external` means "use the embedded server". */
+export interface ExternalDatabaseConfig {
+  /** A `postgres://` connection string (built from POSTGRES_* when DATABASE_URL is unset). */
+  connectionString: string;
+}
+
+export interface AppConfig {
+  environment: Environment;
+  debug: boolean;
+  host: string;
+  port: number;
+  projectName: string;
+  version: string;
+  legacyRootRoutes: boolean;
+  docsEnabled: boolean;
+  appTimezone: string;
+  appPublicUrl: string | null;
+  /** Absolute path. */
+  dataDir: string;
+
+  database: {
+    external: ExternalDatabaseConfig | null;
+    /** Absolute path of the embedded cluster. */
+    embeddedDataDir: string;
+    /** Fixed port for the embedded server; `null` = choose a free one at first start and remember it. */
+    embeddedPort: number | null;
+    poolMax: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+  };
+
+  auth: {
+    secretKey: string;
+    jwtIssuer: string;
+    jwtAudience: string;
+    accessTokenExpireMinutes: number;
+    refreshTokenExpireDays: number;
+    refreshFamilyMaxDays: number;
+    passwordMinLength: number;
+    bruteForceMaxFailures: number;
+    bruteForceIpMaxFailures: number;
+    bruteForceWindowMinutes: number;
+    bruteForceLockMinutes: number;
+  };
+
+  rateLimit: {
+    enabled: boolean;
+    perMinute: number;
+    authPerMinute: number;
+    redisUrl: string | null;
+  };
+
+  /** IPs / CIDRs of trusted reverse proxies (empty = trust nobody). */
+  trustProxy: string[];
+  corsAllowOrigins: string[];
+  metricsToken: string | null;
+
+  files: {
+    /** base64url of 32 bytes. */
+    encKey: string;
+    oldKeys: string[];
+    uploadDirectory: string;
+    uploadMaxMb: number;
+    downloadUrlTtlSeconds: number;
+  };
+
+  smtp: {
+    host: string | null;
+    port: number;
+    user: string | null;
+    password: string | null;
+    security: SmtpSecurity;
+    fromEmail: string | null;
+    fromName: string;
+    subjectPrefix: string;
+    maxAttempts: number;
+  };
+
+  jobs: {
+    enableScheduler: boolean;
+    planningCron: string;
+    planningLeadDays: number;
+    auditRetentionDays: number;
+    loginAttemptsRetentionDays: number;
+  };
+
+  log: {
+    level: LogLevel;
+    file: string | null;
+    rotateSize: string;
+    rotateFrequency: string;
+    retentionCount: number;
+  };
+
+  shutdownTimeoutSeconds: number;
+
+  admin: {
+    email: string | null;
+    password: string | null;
+    username: string;
+    fullName: string;
+  };
+
+  backup: {
+    dir: string;
+    retentionDays: number;
+  };
+}

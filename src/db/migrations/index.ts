@@ -1,0 +1,22 @@
+/**
+ * The migration list, built from static imports so that it works the same under tsx (sources) and
+ * from the compiled `dist` tree, without reading the migrations directory at run time.
+ *
+ * Keys are the file names without extension. Kysely applies migrations in key order, so every new
+ * file must sort after the previous ones (the `YYYY_MM_DD_NNNNNN_` prefix) and be added here.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m2026_12_04_000001 from './2026_12_04_000001_initial_schema.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026_12_04_000001_initial_schema': m2026_12_04_000001,
+};
+
+/** A Kysely `MigrationProvider` over the static list above (defaults to `migrations`). */
+export class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly list: Record<string, Migration> = migrations) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { ...this.list };
+  }
+}

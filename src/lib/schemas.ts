@@ -1,0 +1,21 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** The error envelope of api.md §2, declared on every route for the OpenAPI document. */
+export const ErrorEnvelopeSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Unknown(),
+      trace_id: Type.String(),
+    }),
+  },
+  { $id: 'ErrorEnvelope', description: 'Enveloppe d’erreur' },
+);
+
+/** Adds the shared error responses to a route's success responses. */
+export function withErrors<T extends Record<number, TSchema>>(responses: T) {
+  return { ...responses, '4xx': Type.Ref(ErrorEnvelopeSchema), '5xx': Type.Ref(ErrorEnvelopeSchema) };
+}
+
+export const Timestamp = Type.String({ format: 'date-time' });

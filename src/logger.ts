@@ -1,0 +1,29 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { AppConfig } from './config/types.js';
+
+/** Field names whose values never reach a log line (security.md §10). */
+const SECRET_FIELDS = ['password', 'current_password', 'new_password', 'refresh_token', 'access_token', 'token', 'sig'];
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  ...SECRET_FIELDS,
+  ...SECRET_FIELDS.map((field) => `*.${field}`),
+  ...SECRET_FIELDS.map((field) => `*.*.${field}`),
+];
+
+export function createLogger(config: Pick<AppConfig, 'log' | 'projectName' | 'environment'>, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.log.level,
+      base: { service: config.projectName, env: config.environment },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'msg',
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    },
+    destination,
+  );
+}

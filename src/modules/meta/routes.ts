@@ -1,0 +1,22 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { withErrors } from '../../lib/schemas.js';
+import { RootSchema } from '../health/schemas.js';
+
+/** Root-only routes: the API banner and the OpenAPI document (also at /api/v1/openapi.json, see app.ts). */
+const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/', { schema: { response: withErrors({ 200: RootSchema }) } }, async () => ({
+    message: 'API ERP MIF Maroc',
+    version: app.config.version,
+    docs: '/docs',
+  }));
+
+  if (app.config.docsEnabled) {
+    const openapi = { schema: { response: withErrors({ 200: Type.Object({}, { additionalProperties: true }) }) } };
+    for (const url of ['/openapi.json', '/api/v1/openapi.json']) {
+      app.get(url, openapi, async (_request, reply) => reply.serializer(JSON.stringify).send(app.swagger()));
+    }
+  }
+};
+
+export default metaRoutes;

@@ -1,0 +1,48 @@
+/**
+ * Cross-cutting HTTP behaviour: request id echo, response time, no caching, one log line per request.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** Query parameters that must never reach a log line (signed download URLs). */
+const REDACTED_QUERY_PARAMS = new Set(['sig', 'exp', 'uid', 'access_token', 'token']);
+
+export function redactPath(url: string): string {
+  const [path, query] = url.split('?', 2) as [string, string | undefined];
+  if (!query) return path;
+  const kept = new URLSearchParams(query);
+  for (const name of [...kept.keys()]) if (REDACTED_QUERY_PARAMS.has(name)) kept.delete(name);
+  const rest = kept.toString();
+  return rest ? `${path}?${rest}` : path;
+}
+
+export default fp(
+  async function httpPlugin(app: FastifyInstance) {
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('X-Request-ID', request.id);
+    });
+
+    app.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('X-Response-Time', `${reply.elapsedTime.toFixed(1)}ms`);
+      if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
+      if (app.lifecycle.shuttingDown) reply.header('Connection', 'close');
+      return payload;
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      const line = {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        path: redactPath(request.url),
+        status_code: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+        user_id: (request as { user?: { id: number } }).user?.id ?? null,
+        ip: request.ip,
+        user_agent: request.headers['user-agent'] ?? null,
+      };
+      if (reply.statusCode >= 500) request.log.error(line, 'requête terminée');
+      else request.log.info(line, 'requête terminée');
+    });
+  },
+  { name: 'http' },
+);

@@ -1,0 +1,55 @@
+/**
+ * Process entry point: configuration, app, listener, signals.
+ */
+import { buildApp } from './app.js';
+import { ConfigError, loadConfigFromEnvironment } from './config/index.js';
+import { createLogger } from './logger.js';
+import { createShutdown } from './shutdown.js';
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = await loadConfigFromEnvironment({ cwd: process.cwd(), processEnv: process.env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration refusée :\n${error.problems.map((p) => `- ${p}`).join('\n')}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { config, warnings } = loaded;
+  const logger = createLogger(config);
+  for (const warning of warnings) logger.warn(warning);
+
+  const app = await buildApp(config, { logger });
+  const shutdown = createShutdown({
+    app,
+    logger,
+    timeoutSeconds: config.shutdownTimeoutSeconds,
+    exit: (code) => process.exit(code),
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => void shutdown(signal));
+  }
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'exception non interceptée');
+    void shutdown('uncaughtException', 1);
+  });
+  process.on('unhandledRejection', (error) => {
+    logger.fatal({ err: error }, 'promesse rejetée non gérée');
+    void shutdown('unhandledRejection', 1);
+  });
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // Stops the embedded server too, so a failed start leaves nothing running.
+    await app.close();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Échec du démarrage : ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
