@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { Migrator, NO_MIGRATIONS, sql, type Kysely, type RawBuilder } from 'kysely';
 import { migrations, StaticMigrationProvider } from '../../src/db/migrations/index.js';
 import * as schema from '../../src/db/schema.js';
-import type { Database } from '../../src/db/schema.js';
+import type { Database, NewContrat } from '../../src/db/schema.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -254,9 +254,14 @@ function normaliseType(type: string): string {
 // -------------------------------------------------------------------------------------------------
 
 async function ourTables(db: Kysely<any>): Promise<string[]> {
+  return ourRelations(db, ['r', 'p']);
+}
+
+/** Relations of the public schema (tables, sequences, indexes, views...), migrator bookkeeping excepted. */
+async function ourRelations(db: Kysely<any>, kinds = ['r', 'p', 'v', 'm', 'S', 'i', 'I', 'f']): Promise<string[]> {
   const result = await sql<{ name: string }>`
     SELECT c.relname AS name FROM pg_class c
-    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind::text = ANY (${kinds})
       AND c.relname NOT LIKE 'kysely\\_%'
     ORDER BY 1
   `.execute(db);
@@ -291,7 +296,12 @@ interface Fixture {
   planningId: number;
   interventionId: number;
   notificationId: number;
+  historiqueId: number;
+  documentId: number;
   sessionId: string;
+  auditId: number;
+  loginAttemptId: number;
+  outboxId: number;
 }
 
 /** One row in every table, linked together. */
@@ -360,16 +370,17 @@ async function seed(db: Kysely<Database>): Promise<Fixture> {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db
+  const historique = await db
     .insertInto('historiques_interventions')
     .values({ intervention_id: intervention.id, statut_precedent: 'ouverte', statut: 'affectee', user_id: user.id })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const notification = await db
     .insertInto('notifications')
     .values({ type: 'affectation', canal: 'email', user_id: user.id, intervention_id: intervention.id, planning_id: planning.id })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db
+  const document = await db
     .insertInto('documents')
     .values({
       intervention_id: intervention.id,
@@ -382,7 +393,8 @@ async function seed(db: Kysely<Database>): Promise<Fixture> {
       wrapped_key: Buffer.alloc(60, 1),
       uploaded_by_id: user.id,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const session = await db
     .insertInto('sessions')
     .values({ user_id: user.id, expires_at: new Date(Date.now() + 86_400_000), ip: '127.0.0.1' })
@@ -397,19 +409,22 @@ async function seed(db: Kysely<Database>): Promise<Fixture> {
     .insertInto('refresh_tokens')
     .values({ session_id: session.id, token_hash: randomHex(), parent_id: token.id, expires_at: new Date(Date.now() + 86_400_000) })
     .execute();
-  await db
+  const audit = await db
     .insertInto('audit_events')
     .values({ event_type: 'auth.login.success', outcome: 'success', actor_user_id: user.id, details: { reason: 'ok' } })
-    .execute();
-  await db
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const attempt = await db
     .insertInto('login_attempts')
     .values({ identifier: username, user_id: user.id, endpoint: 'token', success: true, reason: 'ok', ip: '10.0.0.1' })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await db.insertInto('lockouts').values({ scope: 'account', key: `user:${user.id}` }).execute();
-  await db
+  const outbox = await db
     .insertInto('email_outbox')
     .values({ notification_id: notification.id, to_address: `${username}@mif.ma`, subject: '[MIF] Test', body_text: 'x', body_html: '<p>x</p>' })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return {
     clientId: client.id,
     contratId: contrat.id,
@@ -420,8 +435,18 @@ async function seed(db: Kysely<Database>): Promise<Fixture> {
     planningId: planning.id,
     interventionId: intervention.id,
     notificationId: notification.id,
+    historiqueId: historique.id,
+    documentId: document.id,
     sessionId: session.id,
+    auditId: audit.id,
+    loginAttemptId: attempt.id,
+    outboxId: outbox.id,
   };
+}
+
+async function countRows(db: Kysely<any>, table: string, column: string, value: unknown): Promise<number> {
+  const result = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE ${sql.ref(column)} = ${value}`.execute(db);
+  return result.rows[0]!.n;
 }
 
 function randomHex(): string {
@@ -473,7 +498,7 @@ describe('migrations: up, down, up on an empty database', () => {
       assert.equal(result.error, undefined, String(result.error));
       if (!result.results || result.results.length === 0) break;
     }
-    assert.deepEqual(await ourTables(db), []);
+    assert.deepEqual(await ourRelations(db), []);
     const applied = await sql<{ n: number }>`SELECT count(*)::int AS n FROM kysely_migration`.execute(db);
     assert.equal(applied.rows[0]?.n, 0);
   });
@@ -486,7 +511,7 @@ describe('migrations: up, down, up on an empty database', () => {
     assert.deepEqual(await ourTables(db), [...DOMAIN_TABLES].sort());
     result = await migrator.migrateTo(NO_MIGRATIONS);
     assert.equal(result.error, undefined, String(result.error));
-    assert.deepEqual(await ourTables(db), []);
+    assert.deepEqual(await ourRelations(db), []);
     result = await migrator.migrateToLatest();
     assert.equal(result.error, undefined, String(result.error));
     assert.deepEqual(await ourTables(db), [...DOMAIN_TABLES].sort());
@@ -647,14 +672,14 @@ describe('constraints fire on real rows', () => {
       technicien_competence: sql`technicien_id = ${f.technicienId} AND competence_id = ${f.competenceId}`,
       equipements: sql`id = ${f.equipementId}`,
       interventions: sql`id = ${f.interventionId}`,
-      historiques_interventions: sql`intervention_id = ${f.interventionId}`,
+      historiques_interventions: sql`id = ${f.historiqueId}`,
       plannings: sql`id = ${f.planningId}`,
       notifications: sql`id = ${f.notificationId}`,
-      documents: sql`intervention_id = ${f.interventionId}`,
-      audit_events: sql`actor_user_id = ${f.userId}`,
-      login_attempts: sql`user_id = ${f.userId}`,
+      documents: sql`id = ${f.documentId}`,
+      audit_events: sql`id = ${f.auditId}`,
+      login_attempts: sql`id = ${f.loginAttemptId}`,
       lockouts: sql`key = ${`user:${f.userId}`}`,
-      email_outbox: sql`notification_id = ${f.notificationId}`,
+      email_outbox: sql`id = ${f.outboxId}`,
     };
     const covered = new Set<EnumName>();
     for (const [table, column, enumName] of ENUM_COLUMNS) {
@@ -836,7 +861,7 @@ describe('constraints fire on real rows', () => {
       '23505',
       'contrats_numero_contrat_key',
     );
-    const cases: Array<[Record<string, unknown>, string]> = [
+    const cases: Array<[Partial<NewContrat>, string]> = [
       [{ montant_annuel: -1 }, 'contrats_montant_annuel_check'],
       [{ devise: 'mad' }, 'contrats_devise_check'],
       [{ devise: 'M1D' }, 'contrats_devise_check'],
@@ -1013,19 +1038,17 @@ describe('ON DELETE rules on real rows', () => {
     await expectPgError(() => db.deleteFrom('clients').where('id', '=', f.clientId).execute(), '23503');
   });
 
-  it('CASCADE: deleting an intervention removes its history, documents and notifications; the outbox keeps its row', async () => {
+  it('CASCADE: deleting an intervention removes its history, documents and notifications; the outbox row stays, unlinked', async () => {
     const f = await seed(db);
     await db.deleteFrom('interventions').where('equipement_id', '=', f.equipementId).execute();
-    for (const table of ['historiques_interventions', 'documents', 'notifications'] as const) {
-      const left = await db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).where('intervention_id', '=', f.interventionId).executeTakeFirstOrThrow();
-      assert.equal(left.n, 0, table);
+    for (const table of ['historiques_interventions', 'documents', 'notifications']) {
+      assert.equal(await countRows(db, table, 'intervention_id', f.interventionId), 0, table);
     }
-    const outbox = await db.selectFrom('email_outbox').select('notification_id').where('to_address', 'like', '%@mif.ma').where('notification_id', '=', f.notificationId).execute();
-    assert.equal(outbox.length, 0);
+    const outbox = await db.selectFrom('email_outbox').select('notification_id').where('id', '=', f.outboxId).executeTakeFirstOrThrow();
+    assert.equal(outbox.notification_id, null);
     // Now the equipment can go, and its plannings go with it.
     await db.deleteFrom('equipements').where('id', '=', f.equipementId).execute();
-    const plannings = await db.selectFrom('plannings').select('id').where('id', '=', f.planningId).execute();
-    assert.equal(plannings.length, 0);
+    assert.equal(await countRows(db, 'plannings', 'id', f.planningId), 0);
   });
 
   it('SET NULL: deleting a planning keeps its generated interventions; deleting a technician unlinks closed work', async () => {
@@ -1050,22 +1073,23 @@ describe('ON DELETE rules on real rows', () => {
     // Interventions reference the technician profile, which goes with the user: close them first.
     await db.updateTable('interventions').set({ statut: 'cloturee' }).where('technicien_id', '=', f.technicienId).execute();
     await db.deleteFrom('users').where('id', '=', f.userId).execute();
-    const count = async (table: 'sessions' | 'techniciens' | 'notifications', column: 'user_id') =>
-      (await db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).where(column, '=', f.userId).executeTakeFirstOrThrow()).n;
-    assert.equal(await count('sessions', 'user_id'), 0);
-    assert.equal(await count('techniciens', 'user_id'), 0);
-    assert.equal(await count('notifications', 'user_id'), 0);
-    const tokens = await db.selectFrom('refresh_tokens').select('id').where('session_id', '=', f.sessionId).execute();
-    assert.equal(tokens.length, 0);
+    assert.equal(await countRows(db, 'sessions', 'user_id', f.userId), 0);
+    assert.equal(await countRows(db, 'techniciens', 'user_id', f.userId), 0);
+    assert.equal(await countRows(db, 'notifications', 'user_id', f.userId), 0);
+    assert.equal(await countRows(db, 'refresh_tokens', 'session_id', f.sessionId), 0);
     const intervention = await db.selectFrom('interventions').select(['created_by_id', 'technicien_id']).where('id', '=', f.interventionId).executeTakeFirstOrThrow();
     assert.deepEqual(intervention, { created_by_id: null, technicien_id: null });
-    const history = await db.selectFrom('historiques_interventions').select('user_id').where('intervention_id', '=', f.interventionId).execute();
-    assert.deepEqual(history, [{ user_id: null }]);
-    const documents = await db.selectFrom('documents').select('uploaded_by_id').where('intervention_id', '=', f.interventionId).execute();
-    assert.deepEqual(documents, [{ uploaded_by_id: null }]);
+    const history = await db.selectFrom('historiques_interventions').select('user_id').where('id', '=', f.historiqueId).executeTakeFirstOrThrow();
+    assert.equal(history.user_id, null);
+    const document = await db.selectFrom('documents').select('uploaded_by_id').where('id', '=', f.documentId).executeTakeFirstOrThrow();
+    assert.equal(document.uploaded_by_id, null);
+    const audit = await db.selectFrom('audit_events').select('actor_user_id').where('id', '=', f.auditId).executeTakeFirstOrThrow();
+    assert.equal(audit.actor_user_id, null);
+    const attempt = await db.selectFrom('login_attempts').select('user_id').where('id', '=', f.loginAttemptId).executeTakeFirstOrThrow();
+    assert.equal(attempt.user_id, null);
     // The notification went with the user (CASCADE); its outbox row stays, unlinked.
-    const outbox = await db.selectFrom('email_outbox').select('notification_id').where('to_address', 'like', 'tech-%').execute();
-    assert.ok(outbox.some((row) => row.notification_id === null));
+    const outbox = await db.selectFrom('email_outbox').select('notification_id').where('id', '=', f.outboxId).executeTakeFirstOrThrow();
+    assert.equal(outbox.notification_id, null);
   });
 
   it('SET NULL on refresh_tokens.parent_id when the parent token is deleted', async () => {

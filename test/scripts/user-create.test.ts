@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { makeTempDir, TEST_FILES_ENC_KEY, TEST_SECRET_KEY } from '../helpers/app.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+let database: TestDatabase;
+let dataDir: string;
+
+before(async () => {
+  database = await createTestDatabase();
+  dataDir = await makeTempDir();
+});
+after(async () => {
+  await database.drop();
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+function userCreate(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/user-create.ts', ...args], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        ENVIRONMENT: 'test',
+        DATABASE_URL: database.connectionString,
+        DATA_DIR: dataDir,
+        SECRET_KEY: TEST_SECRET_KEY,
+        FILES_ENC_KEY: TEST_FILES_ENC_KEY,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const base = ['--role', 'responsable', '--email', 'Resp@Exemple.test', '--username', 'resp', '--full-name', 'Rachid Resp', '--password-stdin'];
+
+test('user:create reads the password from stdin, hashes it and exits 0', async () => {
+  const result = await userCreate(base, 'Resp#Pass-2026\n');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Utilisateur créé \(id \d+, rôle responsable\)/);
+  const user = await database.db.selectFrom('users').selectAll().where('username', '=', 'resp').executeTakeFirstOrThrow();
+  assert.equal(user.email, 'resp@exemple.test');
+  assert.equal(user.role, 'responsable');
+  assert.match(user.hashed_password, /^\$argon2id\$/);
+  assert.ok(!result.stdout.includes('Resp#Pass-2026') && !result.stderr.includes('Resp#Pass-2026'), 'password never echoed');
+});
+
+test('user:create exits 2 on a duplicate e-mail (case-insensitive) and 1 on invalid input', async () => {
+  const duplicate = await userCreate(['--role', 'admin', '--email', 'RESP@exemple.test', '--username', 'other', '--full-name', 'X', '--password-stdin'], 'Other#Pass-2026');
+  assert.equal(duplicate.code, 2);
+  assert.match(duplicate.stderr, /Email déjà utilisé\./);
+
+  const invalid = await userCreate(['--role', 'chef', '--email', 'not-an-email', '--username', 'x2', '--full-name', 'X', '--password-stdin'], 'Other#Pass-2026');
+  assert.equal(invalid.code, 1);
+  assert.match(invalid.stderr, /Rôle invalide/);
+  assert.match(invalid.stderr, /Adresse e-mail invalide/);
+
+  const count = await database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  assert.equal(Number(count.n), 1);
+});
