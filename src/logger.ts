@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoRoll from 'pino-roll';
 import type { AppConfig } from './config/types.js';
 
 /** Field names whose values never reach a log line (security.md §10). */
@@ -26,4 +27,20 @@ export function createLogger(config: Pick<AppConfig, 'log' | 'projectName' | 'en
     },
     destination,
   );
+}
+
+/**
+ * stdout, plus the rotated LOG_FILE when set (operations.md §10): same lines in both.
+ */
+export async function createLogDestination(config: Pick<AppConfig, 'log'>): Promise<DestinationStream> {
+  const stdout = pino.destination(1);
+  if (!config.log.file) return stdout;
+  const file = await pinoRoll({
+    file: config.log.file,
+    size: config.log.rotateSize,
+    frequency: config.log.rotateFrequency,
+    limit: { count: config.log.retentionCount },
+    mkdir: true,
+  });
+  return pino.multistream([{ stream: stdout, level: 'trace' }, { stream: file, level: 'trace' }]);
 }

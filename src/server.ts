@@ -3,7 +3,7 @@
  */
 import { buildApp } from './app.js';
 import { ConfigError, loadConfigFromEnvironment } from './config/index.js';
-import { createLogger } from './logger.js';
+import { createLogDestination, createLogger } from './logger.js';
 import { createShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const { config, warnings } = loaded;
-  const logger = createLogger(config);
+  const logger = createLogger(config, await createLogDestination(config));
   for (const warning of warnings) logger.warn(warning);
 
   const app = await buildApp(config, { logger });
