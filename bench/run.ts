@@ -13,6 +13,10 @@
  * and p99 computed from the latency of every response of the measured window (not autocannon's HDR
  * summary, which has no p95), connection errors/timeouts and non-2xx answers, and the ratios
  * app/bare. It prints a table and writes perf/results/bench-<timestamp>.json.
+ *
+ * package.json runs it as `node --import tsx bench/run.ts`, not through the `tsx` CLI: that wrapper
+ * SIGKILLs its child when the child takes more than ~60 ms to acknowledge a Ctrl-C, which happens
+ * under load, and the cleanup below would never run.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -251,13 +255,14 @@ function isProcessAlive(pid: number): boolean {
  * exited (Ctrl-C in a terminal signals the whole process group): also stop waiting once it is gone.
  */
 async function stopEmbedded(server: EmbeddedServer): Promise<void> {
-  const stopping = server.stop();
+  // Never awaited on its own: it does not settle when the postmaster had already exited.
+  const stopping = server.stop().catch((error: unknown) => progress(`embedded PostgreSQL stop: ${error instanceof Error ? error.message : String(error)}`));
+  const pid = server.pid;
   const gone = (async () => {
-    if (server.pid === null) return stopping;
-    while (isProcessAlive(server.pid)) await delay(100);
+    if (pid === null) return stopping;
+    while (isProcessAlive(pid)) await delay(100);
   })();
   if (!(await settlesWithin(Promise.race([stopping, gone]), 30_000))) progress('the embedded PostgreSQL did not stop within 30 s');
-  await stopping.catch((error: unknown) => progress(`embedded PostgreSQL stop: ${error instanceof Error ? error.message : String(error)}`));
 }
 
 async function distinctFreePorts(count: number): Promise<number[]> {
@@ -423,11 +428,10 @@ function formatNumber(value: number | null, digits: number): string {
 
 function renderTable(reports: EndpointReport[], settings: Settings): string {
   const headers = ['endpoint', 'server', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'non-2xx', 'responses'];
-  const rows: string[][] = [];
-  for (const report of reports) {
-    SERVERS.forEach((server, index) => {
+  const groups = reports.map((report) => {
+    const rows = SERVERS.map((server, index) => {
       const m = report.servers[server];
-      rows.push([
+      return [
         index === 0 ? `${report.method} ${report.path}` : '',
         server,
         formatNumber(m.reqPerSec, 1),
@@ -437,11 +441,13 @@ function renderTable(reports: EndpointReport[], settings: Settings): string {
         String(m.errors),
         String(m.non2xx),
         m.responses.toLocaleString('en-US'),
-      ]);
+      ];
     });
     const r = report.ratios;
     rows.push(['', 'app/bare', `${formatNumber(r.reqPerSec, 2)}x`, '', '', `${formatNumber(r.p99, 2)}x`, '', '', '']);
-  }
+    return rows;
+  });
+  const rows = groups.flat();
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]) =>
     cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ').trimEnd();
@@ -453,11 +459,10 @@ function renderTable(reports: EndpointReport[], settings: Settings): string {
     line(headers),
     separator,
   ];
-  reports.forEach((report, index) => {
-    const start = index * (SERVERS.length + 1);
-    for (const row of rows.slice(start, start + SERVERS.length + 1)) out.push(line(row));
+  for (const group of groups) {
+    for (const row of group) out.push(line(row));
     out.push(separator);
-  });
+  }
   out.push('Reference target (operations.md §15, informative): app p99 <= 3 x bare p99');
   for (const report of reports) {
     const p99 = report.ratios.p99;
@@ -616,9 +621,21 @@ async function main(): Promise<number> {
   }
 }
 
+let settled = false;
+// The event loop emptied while main() was still pending: a wait that can never end (a bug here).
+process.on('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('[bench] stopped before the end of the cleanup (nothing left to wait on)\n');
+  process.exit(1);
+});
+
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    settled = true;
+    process.exit(code);
+  },
   (error: unknown) => {
+    settled = true;
     if (error instanceof Interrupted) {
       process.stderr.write('[bench] interrupted; everything stopped\n');
       process.exit(130);

@@ -32,6 +32,7 @@ runCli(async () => {
       db,
       { role: values.role!, email: values.email!, username: values.username!, fullName: values['full-name']!, password, clientId },
       { userId: null, role: null },
+      { passwordMinLength: config.auth.passwordMinLength },
     );
   });
   process.stdout.write(`Utilisateur créé (id ${id}, rôle ${values.role})\n`);

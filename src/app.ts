@@ -12,14 +12,21 @@ import type { AppConfig } from './config/types.js';
 import { openDatabase, type DatabaseRuntime } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { Database } from './db/schema.js';
+import { systemClock, type Clock } from './lib/clock.js';
 import { ErrorEnvelopeSchema } from './lib/schemas.js';
 import { createLogger } from './logger.js';
+import authRoutes from './modules/auth/routes.js';
 import healthRoutes from './modules/health/routes.js';
 import rootRoutes from './modules/meta/routes.js';
+import { argon2Hasher, type PasswordHasher } from './modules/auth/password-hash.js';
 import { bootstrapFirstAdmin } from './modules/users/bootstrap.js';
+import authPlugin from './plugins/auth.js';
 import bodyParsersPlugin, { JSON_BODY_LIMIT } from './plugins/body-parsers.js';
+import corsPlugin from './plugins/cors.js';
 import errorsPlugin from './plugins/errors.js';
 import httpPlugin from './plugins/http.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
+import securityHeadersPlugin from './plugins/security-headers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,6 +34,8 @@ declare module 'fastify' {
     db: Kysely<Database>;
     database: DatabaseRuntime;
     lifecycle: { started: boolean; shuttingDown: boolean };
+    clock: Clock;
+    hasher: PasswordHasher;
   }
 }
 
@@ -36,6 +45,10 @@ export interface BuildOptions {
   logger?: Logger;
   /** Extra routes, registered under /api/v1 like the real ones (tests use it for slow or failing routes). */
   extraRoutes?: FastifyPluginAsync;
+  /** Time source (tests move it instead of sleeping). */
+  clock?: Clock;
+  /** Password hasher (tests wrap it to count calls). */
+  hasher?: PasswordHasher;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -44,6 +57,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 function v1Routes(options: BuildOptions): FastifyPluginAsync {
   return async (app) => {
     await app.register(healthRoutes);
+    await app.register(authRoutes);
     if (options.extraRoutes) await app.register(options.extraRoutes);
   };
 }
@@ -78,6 +92,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
 
   app.decorate('config', config);
   app.decorate('lifecycle', { started: false, shuttingDown: false });
+  app.decorate('clock', options.clock ?? systemClock);
+  app.decorate('hasher', options.hasher ?? argon2Hasher);
 
   const database = await openDatabase(config, logger);
   app.decorate('database', database);
@@ -98,6 +114,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(errorsPlugin);
   await app.register(bodyParsersPlugin);
   await app.register(httpPlugin);
+  await app.register(corsPlugin);
+  await app.register(securityHeadersPlugin);
+  await app.register(rateLimitPlugin);
+  await app.register(authPlugin);
 
   if (config.docsEnabled) {
     await app.register(swagger, {

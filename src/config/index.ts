@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
+import { checkPassword } from '../modules/auth/password-policy.js';
 import { ensureDevelopmentSecrets } from './secrets.js';
 import type { AppConfig, Environment, ExternalDatabaseConfig, LogLevel, SmtpSecurity } from './types.js';
 
@@ -463,7 +464,7 @@ function chooseDatabase(v: Values, warnings: string[]): DatabaseChoice {
   return { external: null, passwordVariable: 'POSTGRES_PASSWORD', password: '' };
 }
 
-/** security.md §11 (the ADMIN_PASSWORD policy check belongs to the password module). */
+/** security.md §11. */
 function productionRules(v: Values, db: DatabaseChoice, info: PackageInfo, problems: Problems, warnings: string[]): void {
   const refuse = (variable: string, message: string): void => problems.add(variable, message);
 
@@ -501,6 +502,10 @@ function productionRules(v: Values, db: DatabaseChoice, info: PackageInfo, probl
     refuse('REDIS_URL', 'is refused with the embedded database server; several nodes need an external PostgreSQL (DATABASE_URL)');
   }
 
+  if (v.ADMIN_PASSWORD !== null) {
+    const failures = checkPassword(v.ADMIN_PASSWORD, { username: v.ADMIN_USERNAME, email: v.ADMIN_EMAIL }, { minLength: v.PASSWORD_MIN_LENGTH });
+    if (failures.length > 0) refuse('ADMIN_PASSWORD', `fails the password policy (${failures.map((f) => f.code).join(', ')})`);
+  }
   if (v.METRICS_TOKEN !== null && v.METRICS_TOKEN.length < 24) refuse('METRICS_TOKEN', 'shorter than 24 characters');
   if (v.SMTP_HOST !== null && v.EMAILS_FROM_EMAIL === null) refuse('EMAILS_FROM_EMAIL', 'required when SMTP_HOST is set');
 

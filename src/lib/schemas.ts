@@ -18,4 +18,5 @@ export function withErrors<T extends Record<number, TSchema>>(responses: T) {
   return { ...responses, '4xx': Type.Ref(ErrorEnvelopeSchema), '5xx': Type.Ref(ErrorEnvelopeSchema) };
 }
 
-export const Timestamp = Type.String({ format: 'date-time' });
+/** An output timestamp: a Date (or ISO string) serialised as ISO-8601 UTC with milliseconds. */
+export const Timestamp = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });

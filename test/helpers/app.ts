@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { AppConfig } from '../../src/config/types.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -41,13 +41,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(
-  options: { env?: Record<string, string | undefined>; extraRoutes?: FastifyPluginAsync; logger?: Logger } = {},
-): Promise<TestApp> {
-  const database = await createTestDatabase();
+export interface TestAppOptions extends Pick<BuildOptions, 'clock' | 'hasher'> {
+  env?: Record<string, string | undefined>;
+  extraRoutes?: FastifyPluginAsync;
+  logger?: Logger;
+  /** Reuse a database (e.g. two app instances on one database); it is then not dropped by close(). */
+  database?: TestDatabase;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownDatabase = !options.database;
+  const database = options.database ?? (await createTestDatabase());
   const dataDir = await makeTempDir();
   const config = testConfig({ DATABASE_URL: database.connectionString, DATA_DIR: dataDir, ...options.env });
-  const app = await buildApp(config, { logger: options.logger ?? pino({ level: 'silent' }), extraRoutes: options.extraRoutes });
+  const app = await buildApp(config, {
+    logger: options.logger ?? pino({ level: 'silent' }),
+    extraRoutes: options.extraRoutes,
+    clock: options.clock,
+    hasher: options.hasher,
+  });
   return {
     app,
     database,
@@ -55,7 +67,7 @@ export async function createTestApp(
     dataDir,
     async close() {
       await app.close();
-      await database.drop();
+      if (ownDatabase) await database.drop();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,19 +1,43 @@
 /**
  * argon2id hashing (security.md §2). @node-rs/argon2 hashes on libuv's thread pool, off the event loop.
  */
+import { randomBytes } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 
 const PARAMETERS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+const CURRENT_PREFIX = '$argon2id$v=19$m=19456,t=2,p=1$';
 
-/** Passwords are used exactly as sent, after Unicode NFC normalisation. */
-export function hashPassword(password: string): Promise<string> {
-  return hash(password.normalize('NFC'), PARAMETERS);
+/** Injectable so that tests can count calls (the unknown-user path must hash as much as the known one). */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(storedHash: string, password: string): Promise<boolean>;
 }
 
-export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(storedHash, password.normalize('NFC'));
-  } catch {
-    return false;
-  }
+export const argon2Hasher: PasswordHasher = {
+  /** Passwords are used exactly as sent, after Unicode NFC normalisation. */
+  hash: (password) => hash(password.normalize('NFC'), PARAMETERS),
+  async verify(storedHash, password) {
+    try {
+      return await verify(storedHash, password.normalize('NFC'));
+    } catch {
+      return false;
+    }
+  },
+};
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2Hasher.hash(password);
+}
+
+/** A hash made with older parameters is replaced at the next successful login. */
+export function needsRehash(storedHash: string): boolean {
+  return !storedHash.startsWith(CURRENT_PREFIX);
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/** A fixed hash verified when the account does not exist, so that both paths cost the same. */
+export function dummyPasswordHash(hasher: PasswordHasher): Promise<string> {
+  dummyHash ??= hasher.hash(randomBytes(24).toString('base64url'));
+  return dummyHash;
 }

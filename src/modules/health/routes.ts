@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { withErrors } from '../../lib/schemas.js';
 import { HealthSchema, ReadinessSchema } from './schemas.js';
-import { checkDatabase } from './service.js';
+import { checkDatabase, checkRedis } from './service.js';
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = app.config.projectName;
@@ -32,14 +32,14 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (_request, reply) => {
-        const database = await checkDatabase(app.db);
+        const [database, redis] = await Promise.all([checkDatabase(app.db), checkRedis(app.redis)]);
         const migrations = app.lifecycle.started ? 'healthy' : 'pending';
-        const ready = database === 'healthy' && migrations === 'healthy' && !app.lifecycle.shuttingDown;
+        const ready = database === 'healthy' && redis !== 'unhealthy' && migrations === 'healthy' && !app.lifecycle.shuttingDown;
         return reply.code(ready ? 200 : 503).send({
           status: ready ? 'ready' : 'not_ready',
           timestamp: now(),
           service,
-          checks: { database, redis: 'not_configured' as const, migrations },
+          checks: { database, redis, migrations },
         });
       },
     );

@@ -21,3 +21,16 @@ export async function checkDatabase(db: Kysely<any>): Promise<CheckStatus> {
     return 'unhealthy';
   }
 }
+
+const REDIS_CHECK_TIMEOUT_MS = 1000;
+
+/** Redis `PING` within 1 s when a client is configured (operations.md §8); `app.redis` comes from the rate-limit plugin. */
+export async function checkRedis(redis: { ping(): Promise<unknown> } | null): Promise<CheckStatus> {
+  if (redis === null) return 'not_configured';
+  try {
+    await withTimeout(redis.ping(), REDIS_CHECK_TIMEOUT_MS);
+    return 'healthy';
+  } catch {
+    return 'unhealthy';
+  }
+}

@@ -7,6 +7,7 @@ import type { AppConfig } from '../../config/types.js';
 import type { Database } from '../../db/schema.js';
 import { insertAuditEvent } from '../audit/repository.js';
 import { hashPassword } from '../auth/password-hash.js';
+import { assertPasswordPolicy } from '../auth/password-policy.js';
 import { countUsers, insertUser, lockForBootstrap } from './repository.js';
 
 export async function bootstrapFirstAdmin(db: Kysely<Database>, config: AppConfig, logger: Logger): Promise<void> {
@@ -19,6 +20,12 @@ export async function bootstrapFirstAdmin(db: Kysely<Database>, config: AppConfi
     }
     return;
   }
+  if ((await countUsers(db)) > 0) {
+    logger.info('Des utilisateurs existent déjà : ADMIN_EMAIL / ADMIN_PASSWORD ignorés');
+    return;
+  }
+  // A failure stops the start with the rule messages (operations.md §4).
+  assertPasswordPolicy(password, { username, email }, { minLength: config.auth.passwordMinLength });
   const hashedPassword = await hashPassword(password);
   const created = await db.transaction().execute(async (trx) => {
     await lockForBootstrap(trx);

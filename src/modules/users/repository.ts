@@ -50,3 +50,15 @@ export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<n
 export async function lockForBootstrap(db: Kysely<Database>): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(hashtext('mif-erp:bootstrap-admin'))`.execute(db);
 }
+
+/** The columns of UserOut, with the technician profile id. */
+export function selectUserOut(db: Kysely<Database>) {
+  return db
+    .selectFrom('users as u')
+    .leftJoin('techniciens as t', 't.user_id', 'u.id')
+    .select(['u.id', 'u.username', 'u.full_name', 'u.email', 'u.role', 'u.is_active', 'u.created_at', 'u.updated_at', 'u.last_login', 'u.client_id', 't.id as technicien_id']);
+}
+
+export async function findUserOut(db: Kysely<Database>, id: number) {
+  return selectUserOut(db).where('u.id', '=', id).executeTakeFirst();
+}

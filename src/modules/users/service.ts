@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import { insertAuditEvent } from '../audit/repository.js';
-import { hashPassword } from '../auth/password-hash.js';
+import { argon2Hasher, type PasswordHasher } from '../auth/password-hash.js';
+import { assertPasswordPolicy } from '../auth/password-policy.js';
 import { findIdentityConflicts, insertUser, type Role } from './repository.js';
 
 export const ROLES: readonly Role[] = ['admin', 'responsable', 'technicien', 'client'];
@@ -29,8 +30,13 @@ export interface Actor {
   userAgent?: string | null;
 }
 
-/** Creates a user: validation (422), conflicts before the password (409), hash, insert and audit in one transaction. */
-export async function createUser(db: Kysely<Database>, input: CreateUserInput, actor: Actor): Promise<number> {
+export interface CreateUserOptions {
+  passwordMinLength: number;
+  hasher?: PasswordHasher;
+}
+
+/** Creates a user: validation (422), conflicts before the password (409), policy (400), then hash, insert and audit in one transaction. */
+export async function createUser(db: Kysely<Database>, input: CreateUserInput, actor: Actor, options: CreateUserOptions): Promise<number> {
   const username = input.username.trim();
   const fullName = input.fullName.trim();
   const email = input.email.trim().toLowerCase();
@@ -53,7 +59,8 @@ export async function createUser(db: Kysely<Database>, input: CreateUserInput, a
   if (conflicts.email) throw AppError.conflict('Email déjà utilisé.');
   if (conflicts.username) throw AppError.conflict('Username déjà utilisé.');
 
-  const hashedPassword = await hashPassword(input.password);
+  assertPasswordPolicy(input.password, { username, email }, { minLength: options.passwordMinLength });
+  const hashedPassword = await (options.hasher ?? argon2Hasher).hash(input.password);
   return db.transaction().execute(async (trx) => {
     const id = await insertUser(trx, { username, fullName, email, hashedPassword, role: input.role as Role, clientId: input.clientId ?? null });
     await insertAuditEvent(trx, {

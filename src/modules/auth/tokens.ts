@@ -1,0 +1,72 @@
+/**
+ * Access tokens (JWT HS256, security.md §1) and opaque refresh tokens (stored as SHA-256 only).
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import type { AppConfig } from '../../config/types.js';
+
+export interface AccessClaims {
+  userId: number;
+  role: string;
+  sessionId: string;
+  issuedAt: number;
+}
+
+const LEEWAY_SECONDS = 5;
+
+function key(config: AppConfig): Uint8Array {
+  return new TextEncoder().encode(config.auth.secretKey);
+}
+
+export function accessTokenLifetimeSeconds(config: AppConfig): number {
+  return config.auth.accessTokenExpireMinutes * 60;
+}
+
+export async function signAccessToken(
+  config: AppConfig,
+  subject: { userId: number; email: string; role: string; sessionId: string },
+  now: Date,
+): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ user_id: subject.userId, role: subject.role, sid: subject.sessionId, typ: 'access' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(subject.email)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + accessTokenLifetimeSeconds(config))
+    .setJti(randomUUID())
+    .setIssuer(config.auth.jwtIssuer)
+    .setAudience(config.auth.jwtAudience)
+    .sign(key(config));
+}
+
+/** Returns the claims of a valid access token, or null for anything else (never throws). */
+export async function verifyAccessToken(config: AppConfig, token: string, now: Date): Promise<AccessClaims | null> {
+  try {
+    const { payload, protectedHeader } = await jwtVerify(token, key(config), {
+      algorithms: ['HS256'],
+      issuer: config.auth.jwtIssuer,
+      audience: config.auth.jwtAudience,
+      clockTolerance: LEEWAY_SECONDS,
+      currentDate: now,
+      requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+    });
+    // Key-locating headers are refused outright: the key is never chosen by the token.
+    if (protectedHeader.typ !== 'JWT' || 'kid' in protectedHeader || 'jku' in protectedHeader || 'jwk' in protectedHeader || 'x5u' in protectedHeader) {
+      return null;
+    }
+    const { user_id: userId, role, sid, typ, iat } = payload as Record<string, unknown>;
+    if (typ !== 'access' || !Number.isSafeInteger(userId) || typeof sid !== 'string' || typeof iat !== 'number') return null;
+    return { userId: userId as number, role: String(role), sessionId: sid, issuedAt: iat };
+  } catch {
+    return null;
+  }
+}
+
+/** 32 random bytes, base64url (43 characters). */
+export function newRefreshToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}

@@ -1,0 +1,70 @@
+/**
+ * Fixtures for authenticated tests: a movable clock, users created through the real service, logins.
+ */
+import type { Clock } from '../../src/lib/clock.js';
+import type { Role } from '../../src/db/schema.js';
+import { createUser } from '../../src/modules/users/service.js';
+import type { TestApp } from './app.js';
+
+export class FakeClock implements Clock {
+  private current: number;
+
+  constructor(start = Date.parse('2026-06-15T08:00:00.000Z')) {
+    this.current = start;
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export const MINUTE = 60_000;
+export const DAY = 86_400_000;
+
+export interface TestUser {
+  id: number;
+  username: string;
+  email: string;
+  password: string;
+  role: Role;
+}
+
+let sequence = 0;
+
+export async function seedUser(t: TestApp, role: Role, overrides: Partial<{ username: string; email: string; password: string; clientId: number | null }> = {}): Promise<TestUser> {
+  sequence++;
+  const username = overrides.username ?? `${role}.${sequence}.${process.pid}`;
+  const email = overrides.email ?? `${username}@exemple.test`;
+  const password = overrides.password ?? `Valide#${sequence}Pass`;
+  const id = await createUser(
+    t.app.db,
+    { username, email, fullName: `Test ${username}`, role, password, clientId: overrides.clientId ?? null },
+    { userId: null, role: null },
+    { passwordMinLength: 8 },
+  );
+  return { id, username, email: email.toLowerCase(), password, role };
+}
+
+export interface Tokens {
+  access_token: string;
+  refresh_token: string;
+}
+
+export async function login(t: TestApp, user: { email: string; password: string }, remoteAddress = '127.0.0.1'): Promise<Tokens> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/token',
+    remoteAddress,
+    payload: { email: user.email, password: user.password },
+  });
+  if (response.statusCode !== 200) throw new Error(`login ${user.email}: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+export function bearer(tokens: Tokens | string): { authorization: string } {
+  return { authorization: `Bearer ${typeof tokens === 'string' ? tokens : tokens.access_token}` };
+}
