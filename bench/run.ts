@@ -636,8 +636,10 @@ main().then(
   },
   (error: unknown) => {
     settled = true;
-    if (error instanceof Interrupted) {
-      process.stderr.write('[bench] interrupted; everything stopped\n');
+    if (interruption.signal.aborted) {
+      // A step that the signal itself broke (e.g. initdb) fails with its own error: still an interruption.
+      const detail = error instanceof Interrupted ? '' : ` (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
+      process.stderr.write(`[bench] interrupted${detail}; everything stopped\n`);
       process.exit(130);
     }
     process.stderr.write(`[bench] failed: ${error instanceof Error ? error.stack : String(error)}\n`);
