@@ -344,12 +344,21 @@ async function runLoad(options: autocannon.Options, recorder: LatencyRecorder | 
   }
 }
 
-async function measure(url: string, headers: Record<string, string>, settings: Settings, label: string): Promise<{ warmup: Measurement | null; measured: Measurement }> {
+/** The warm-up is discarded; this much is kept to show that it ran cleanly. */
+interface WarmupSummary {
+  durationS: number;
+  reqPerSec: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function measure(url: string, headers: Record<string, string>, settings: Settings, label: string): Promise<{ warmup: WarmupSummary | null; measured: Measurement }> {
   const base = { url, method: 'GET' as const, headers, connections: settings.connections, timeout: 10 };
-  let warmup: Measurement | null = null;
+  let warmup: WarmupSummary | null = null;
   if (settings.warmupS > 0) {
     progress(`${label}: warm-up ${settings.warmupS} s`);
-    warmup = toMeasurement(await runLoad({ ...base, duration: settings.warmupS }, null), null);
+    const result = await runLoad({ ...base, duration: settings.warmupS }, null);
+    warmup = { durationS: result.duration, reqPerSec: result.requests.mean, errors: result.errors, non2xx: result.non2xx };
   }
   progress(`${label}: measuring ${settings.durationS} s`);
   const recorder = new LatencyRecorder();
@@ -358,10 +367,10 @@ async function measure(url: string, headers: Record<string, string>, settings: S
   return { warmup, measured };
 }
 
-function toMeasurement(result: autocannon.Result, recorder: LatencyRecorder | null): Measurement {
+function toMeasurement(result: autocannon.Result, recorder: LatencyRecorder): Measurement {
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats)) statusCodes[code] = count;
-  const latencyMs = recorder?.summary() ?? { count: result.latency.totalCount, mean: result.latency.mean, p50: null, p95: null, p99: null, max: null };
+  const latencyMs = recorder.summary();
   return {
     url: result.url,
     durationS: result.duration,
@@ -411,7 +420,7 @@ interface EndpointReport {
   method: string;
   path: string;
   auth: Endpoint['auth'];
-  servers: Record<ServerKind, Measurement & { warmup: Measurement | null }>;
+  servers: Record<ServerKind, Measurement & { warmup: WarmupSummary | null }>;
   /** app / bare. */
   ratios: { reqPerSec: number | null; p50: number | null; p95: number | null; p99: number | null };
 }
@@ -511,6 +520,7 @@ async function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
   const startedAt = new Date();
+  const loadAtStart = os.loadavg().map((value) => round(value, 2));
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'mif-erp-bench-'));
   // Run as root, PostgreSQL runs as the `postgres` user, which must traverse this directory.
   await fs.chmod(tmp, 0o711);
@@ -592,7 +602,8 @@ async function main(): Promise<number> {
         cpus: cpus.length,
         cpuModel: cpus[0]?.model ?? null,
         memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-        loadAverage: os.loadavg().map((value) => round(value, 2)),
+        /** Other work on the machine skews the numbers: compare with the CPU count. */
+        loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((value) => round(value, 2)) },
         postgres: await postgresVersion(databaseUrl),
         autocannon: 'single process, in this process (the servers are child processes)',
         ...gitInfo(),

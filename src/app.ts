@@ -16,6 +16,13 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { ErrorEnvelopeSchema } from './lib/schemas.js';
 import { createLogger } from './logger.js';
 import authRoutes from './modules/auth/routes.js';
+import clientsRoutes from './modules/clients/routes.js';
+import dashboardRoutes from './modules/dashboard/routes.js';
+import equipementsRoutes from './modules/equipements/routes.js';
+import interventionsRoutes from './modules/interventions/routes.js';
+import notificationsRoutes from './modules/notifications/routes.js';
+import planningRoutes from './modules/planning/routes.js';
+import techniciensRoutes from './modules/techniciens/routes.js';
 import healthRoutes from './modules/health/routes.js';
 import rootRoutes from './modules/meta/routes.js';
 import { argon2Hasher, type PasswordHasher } from './modules/auth/password-hash.js';
@@ -58,6 +65,9 @@ function v1Routes(options: BuildOptions): FastifyPluginAsync {
   return async (app) => {
     await app.register(healthRoutes);
     await app.register(authRoutes);
+    for (const routes of [clientsRoutes, equipementsRoutes, techniciensRoutes, interventionsRoutes, planningRoutes, notificationsRoutes, dashboardRoutes]) {
+      await app.register(routes);
+    }
     if (options.extraRoutes) await app.register(options.extraRoutes);
   };
 }

@@ -1,23 +1,83 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLE_VALUES } from '../../db/schema.js';
+import { EnumListQuery, paginationQuery, QueryBoolean, StringEnum } from '../../lib/listing.js';
 import { Timestamp } from '../../lib/schemas.js';
+import { TokenResponseSchema } from '../auth/schemas.js';
 
-export const RoleSchema = Type.Union(ROLE_VALUES.map((role) => Type.Literal(role)));
+/** A JSON-schema enum, so that a wrong value gets one 422 listing the accepted roles. */
+export const RoleSchema = StringEnum(ROLE_VALUES);
 
-export const UserOutSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    username: Type.String(),
-    full_name: Type.String(),
-    email: Type.String(),
-    role: RoleSchema,
-    is_active: Type.Boolean(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-    last_login: Type.Union([Timestamp, Type.Null()]),
-    client_id: Type.Union([Type.Integer(), Type.Null()]),
-    technicien_id: Type.Union([Type.Integer(), Type.Null()]),
-  },
-  { $id: 'UserOut' },
-);
+const userOutProperties = {
+  id: Type.Integer(),
+  username: Type.String(),
+  full_name: Type.String(),
+  email: Type.String(),
+  role: RoleSchema,
+  is_active: Type.Boolean(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  last_login: Type.Union([Timestamp, Type.Null()]),
+  client_id: Type.Union([Type.Integer(), Type.Null()]),
+  technicien_id: Type.Union([Type.Integer(), Type.Null()]),
+};
+
+export const UserOutSchema = Type.Object(userOutProperties, { $id: 'UserOut' });
 export type UserOut = Static<typeof UserOutSchema>;
+
+// Limits of domain.md §3 (users); the service re-checks them after trimming.
+const Username = Type.String({ maxLength: 100 });
+const FullName = Type.String({ maxLength: 255 });
+const Email = Type.String({ maxLength: 255, description: 'Adresse e-mail (stockée en minuscules)' });
+/** New passwords are checked by the policy (400); the cap only bounds argon2's work. */
+const Password = Type.String({ maxLength: 1024 });
+const ClientId = Type.Integer({ minimum: 1 });
+
+export const UserIdParamsSchema = Type.Object({ user_id: Type.Integer({ minimum: 1 }) });
+
+export const UserCreateSchema = Type.Object({
+  username: Username,
+  full_name: FullName,
+  email: Email,
+  role: RoleSchema,
+  password: Password,
+  client_id: Type.Optional(Type.Union([ClientId, Type.Null()], { description: 'Uniquement pour le rôle client' })),
+});
+
+/** PUT /users/update: a null field is treated as absent (legacy `Optional[str]`). */
+export const UserSelfUpdateSchema = Type.Object({
+  full_name: Type.Optional(Type.Union([FullName, Type.Null()])),
+  password: Type.Optional(Type.Union([Password, Type.Null()])),
+  current_password: Type.Optional(Type.Union([Password, Type.Null()], { description: 'Obligatoire avec password' })),
+});
+
+/** UserOut, plus the TokenResponse fields of the new session when the password changed. */
+export const UserSelfUpdateResponseSchema = Type.Object({
+  ...userOutProperties,
+  access_token: Type.Optional(TokenResponseSchema.properties.access_token),
+  refresh_token: Type.Optional(TokenResponseSchema.properties.refresh_token),
+  token_type: Type.Optional(TokenResponseSchema.properties.token_type),
+  expires_in: Type.Optional(TokenResponseSchema.properties.expires_in),
+});
+
+/** PATCH /users/{id}: absent or null = unchanged, except `client_id: null`, which unlinks the client. */
+export const UserPatchSchema = Type.Object({
+  full_name: Type.Optional(Type.Union([FullName, Type.Null()])),
+  email: Type.Optional(Type.Union([Email, Type.Null()])),
+  username: Type.Optional(Type.Union([Username, Type.Null()])),
+  role: Type.Optional(Type.Union([RoleSchema, Type.Null()])),
+  client_id: Type.Optional(Type.Union([ClientId, Type.Null()])),
+  is_active: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'false a les effets de DELETE' })),
+});
+
+export const ResetPasswordSchema = Type.Object({ new_password: Password });
+
+export const USER_SORT_FIELDS = ['id', 'username', 'email', 'created_at', 'last_login'] as const;
+
+export const UserListQuerySchema = Type.Object({
+  role: Type.Optional(EnumListQuery(ROLE_VALUES)),
+  is_active: Type.Optional(QueryBoolean),
+  client_id: Type.Optional(ClientId),
+  q: Type.Optional(Type.String({ maxLength: 255, description: 'Recherche (username, nom complet, e-mail), insensible à la casse' })),
+  // Users were not paginated by the legacy service: default limit 500 (api.md §1).
+  ...paginationQuery({ defaultLimit: 500, sortFields: USER_SORT_FIELDS, defaultSort: 'id' }),
+});

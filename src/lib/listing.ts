@@ -1,0 +1,231 @@
+/**
+ * Shared pieces of every list endpoint (api.md §1 "Lists"): `limit`/`offset`/`sort` query schemas,
+ * the sort parser (allow-list → SQL, `id` ascending as the final tie-breaker), query booleans,
+ * enum filters (repeated parameter or comma list), timestamp filters, ILIKE escaping, and the
+ * count + page runner that sets `X-Total-Count`.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, preValidationAsyncHookHandler } from 'fastify';
+import { sql, type Expression, type SelectQueryBuilder } from 'kysely';
+import { AppError } from './errors.js';
+
+export const MAX_LIMIT = 500;
+
+// --- query schemas -------------------------------------------------------------------------------
+
+/** A string schema restricted to `values`, validated as a JSON-schema `enum` (one clear 422 message). */
+export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+/** `limit` (1–500) with the route's default: 50 where the legacy service paginated, else 500. */
+export function LimitQuery(defaultLimit: number) {
+  return Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: defaultLimit, description: `Nombre maximal de lignes (1–${MAX_LIMIT})` });
+}
+
+export const OffsetQuery = Type.Integer({ minimum: 0, default: 0, description: 'Nombre de lignes à sauter' });
+
+export function SortQuery(fields: readonly string[], defaultSort: string) {
+  return Type.String({
+    maxLength: 200,
+    description: `Champs séparés par des virgules, préfixe \`-\` pour l'ordre décroissant. Champs : ${fields.join(', ')}. Défaut : ${defaultSort}`,
+  });
+}
+
+/** The `limit`, `offset` and `sort` properties, to spread into a route's querystring `Type.Object`. */
+export function paginationQuery(options: { defaultLimit: number; sortFields: readonly string[]; defaultSort: string }) {
+  return {
+    limit: LimitQuery(options.defaultLimit),
+    offset: OffsetQuery,
+    sort: Type.Optional(SortQuery(options.sortFields, options.defaultSort)),
+  };
+}
+
+const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
+
+/** `[tT][rR][uU][eE]`: a case-insensitive literal for a JSON-schema pattern (which has no flags). */
+function caseInsensitive(word: string): string {
+  return [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+}
+
+/** A query boolean: true/false/1/0/yes/no/on/off (case-insensitive). Read it with `parseQueryBoolean`. */
+export const QueryBoolean = Type.String({
+  pattern: `^(?:${Object.keys(BOOLEAN_WORDS).map(caseInsensitive).join('|')})$`,
+  description: 'true/false, 1/0, yes/no, on/off',
+});
+
+export function parseQueryBoolean(value: string): boolean;
+export function parseQueryBoolean(value: string | undefined): boolean | undefined;
+export function parseQueryBoolean(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const parsed = BOOLEAN_WORDS[value.toLowerCase()];
+  if (parsed === undefined) throw AppError.validation([{ loc: ['query'], msg: 'Booléen invalide', type: 'type' }]);
+  return parsed;
+}
+
+/** An enum filter: a repeated parameter or a comma list (`statut=a,b`), once `splitCommaLists` has run. */
+export function EnumListQuery<const T extends readonly string[]>(values: T) {
+  return Type.Array(StringEnum(values), { maxItems: 50, description: `Une ou plusieurs valeurs (paramètre répété ou liste séparée par des virgules) : ${values.join(', ')}` });
+}
+
+/**
+ * preValidation hook: splits comma lists of the named query parameters into arrays, so that
+ * `role=admin,client` and `role=admin&role=client` validate the same way.
+ */
+export function splitCommaLists(...names: string[]): preValidationAsyncHookHandler {
+  return async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (!query) return;
+    for (const name of names) {
+      const value = query[name];
+      if (value === undefined) continue;
+      const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+      query[name] = parts;
+    }
+  };
+}
+
+/** A timestamp filter: ISO-8601, with or without an offset (UTC when absent), or a date (00:00 UTC). */
+export const QueryTimestamp = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}(?:[Tt ]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:[Zz]|[+-]\\d{2}(?::?\\d{2})?)?)?$',
+  description: 'Date ISO-8601 (sans décalage = UTC ; une date seule = 00:00 UTC)',
+});
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/** Parses a timestamp input (domain.md §1); null when it is not a real date and time. */
+export function parseTimestamp(value: string): Date | null {
+  const m = TIMESTAMP.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', offset = 'Z'] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
+  let offsetMinutes = 0;
+  if (offset !== 'Z' && offset !== 'z') {
+    const sign = offset.startsWith('-') ? -1 : 1;
+    const digits = offset.slice(1).replace(':', '');
+    const oh = Number(digits.slice(0, 2));
+    const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+    if (oh > 23 || om > 59) return null;
+    offsetMinutes = sign * (oh * 60 + om);
+  }
+  const ms = Number(frac.padEnd(3, '0').slice(0, 3));
+  const time = Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(s), ms) - offsetMinutes * 60_000;
+  return new Date(time);
+}
+
+/** `parseTimestamp` for a query parameter: 422 at `['query', name]` when invalid. */
+export function parseQueryTimestamp(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseTimestamp(value);
+  if (!parsed) throw AppError.validation([{ loc: ['query', name], msg: 'Date invalide', type: 'format' }]);
+  return parsed;
+}
+
+// --- sort ----------------------------------------------------------------------------------------
+
+/** A SQL column reference (`'u.username'`) or an expression (`sql\`lower(u.username)\``). */
+export type SortColumn = string | Expression<unknown>;
+
+export interface SortTerm {
+  field: string;
+  column: SortColumn;
+  direction: 'asc' | 'desc';
+}
+
+export interface SortSpec {
+  /** Allowed API field → SQL column. */
+  fields: Readonly<Record<string, SortColumn>>;
+  /** Used when `sort` is absent or empty, e.g. `'id'` or `'-created_at'`. */
+  defaultSort: string;
+  /** Tie-breaker column, always appended ascending; defaults to `fields.id`, else `'id'`. */
+  idColumn?: SortColumn;
+}
+
+/**
+ * Parses `sort` (`-created_at,username`) against the allow-list. An unknown field → 422 at
+ * `['query', 'sort']`. The id (ascending) is appended unless the list already orders by id.
+ */
+export function parseSort(raw: string | undefined, spec: SortSpec): SortTerm[] {
+  const text = raw === undefined || raw.trim() === '' ? spec.defaultSort : raw;
+  const terms: SortTerm[] = [];
+  const unknown: string[] = [];
+  for (const part of text.split(',')) {
+    const token = part.trim();
+    if (token === '') continue;
+    const descending = token.startsWith('-');
+    const field = descending ? token.slice(1).trim() : token;
+    const column = Object.hasOwn(spec.fields, field) ? spec.fields[field] : undefined;
+    if (column === undefined) {
+      unknown.push(field);
+      continue;
+    }
+    if (terms.some((term) => term.field === field)) continue;
+    terms.push({ field, column, direction: descending ? 'desc' : 'asc' });
+  }
+  if (unknown.length > 0) {
+    throw AppError.validation([
+      {
+        loc: ['query', 'sort'],
+        msg: `Champ de tri inconnu : ${unknown.join(', ')}. Champs acceptés : ${Object.keys(spec.fields).join(', ')}`,
+        type: 'enum',
+      },
+    ]);
+  }
+  const idColumn = spec.idColumn ?? spec.fields.id ?? 'id';
+  if (!terms.some((term) => term.field === 'id' || term.column === idColumn)) {
+    terms.push({ field: 'id', column: idColumn, direction: 'asc' });
+  }
+  return terms;
+}
+
+// --- search --------------------------------------------------------------------------------------
+
+/** Escapes `\`, `%` and `_` so that user input matches literally in LIKE / ILIKE (escape char `\`). */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** `%value%`, escaped: a case-insensitive substring search with ILIKE. */
+export function containsPattern(value: string): string {
+  return `%${escapeLike(value)}%`;
+}
+
+/** `value%`, escaped: a prefix search with LIKE. */
+export function prefixPattern(value: string): string {
+  return `${escapeLike(value)}%`;
+}
+
+// --- count + page --------------------------------------------------------------------------------
+
+export interface PageOptions {
+  limit: number;
+  offset: number;
+  sort: SortTerm[];
+}
+
+/**
+ * Runs the count (every matching row, before limit/offset) and the page of a filtered select, and
+ * sets `X-Total-Count`. Nulls sort last in both directions. The count replaces the selection with
+ * `count(*)`, so the query must not use GROUP BY or DISTINCT (use a subquery filter instead).
+ */
+export async function listPage<DB, TB extends keyof DB, O>(reply: FastifyReply, query: SelectQueryBuilder<DB, TB, O>, options: PageOptions): Promise<O[]> {
+  const countQuery = query
+    .clearSelect()
+    .clearOrderBy()
+    .select(sql<string>`count(*)`.as('total'));
+  let pageQuery = query.clearOrderBy();
+  for (const term of options.sort) {
+    const expression = typeof term.column === 'string' ? sql.ref(term.column) : term.column;
+    pageQuery = pageQuery.orderBy(expression, (ob) => (term.direction === 'desc' ? ob.desc() : ob.asc()).nullsLast());
+  }
+  const [countRow, rows] = await Promise.all([
+    countQuery.executeTakeFirst() as Promise<{ total: string | number } | undefined>,
+    pageQuery.limit(options.limit).offset(options.offset).execute(),
+  ]);
+  reply.header('X-Total-Count', String(Number(countRow?.total ?? 0)));
+  return rows as O[];
+}
