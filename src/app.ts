@@ -15,6 +15,7 @@ import type { Database } from './db/schema.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { ErrorEnvelopeSchema } from './lib/schemas.js';
 import { createLogger } from './logger.js';
+import auditRoutes from './modules/audit/routes.js';
 import authRoutes from './modules/auth/routes.js';
 import clientsRoutes from './modules/clients/routes.js';
 import dashboardRoutes from './modules/dashboard/routes.js';
@@ -27,6 +28,7 @@ import healthRoutes from './modules/health/routes.js';
 import rootRoutes from './modules/meta/routes.js';
 import { argon2Hasher, type PasswordHasher } from './modules/auth/password-hash.js';
 import { bootstrapFirstAdmin } from './modules/users/bootstrap.js';
+import usersRoutes from './modules/users/routes.js';
 import authPlugin from './plugins/auth.js';
 import bodyParsersPlugin, { JSON_BODY_LIMIT } from './plugins/body-parsers.js';
 import corsPlugin from './plugins/cors.js';
@@ -65,6 +67,8 @@ function v1Routes(options: BuildOptions): FastifyPluginAsync {
   return async (app) => {
     await app.register(healthRoutes);
     await app.register(authRoutes);
+    await app.register(usersRoutes);
+    await app.register(auditRoutes);
     for (const routes of [clientsRoutes, equipementsRoutes, techniciensRoutes, interventionsRoutes, planningRoutes, notificationsRoutes, dashboardRoutes]) {
       await app.register(routes);
     }

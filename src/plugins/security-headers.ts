@@ -18,13 +18,21 @@ export const DOCS_ROUTE_PREFIX = '/docs';
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
- * Swagger UI: its HTML loads scripts, styles and icons from /docs/static (no inline script or style),
- * its CSS uses data: images, and it fetches the OpenAPI document and "try it out" calls from this origin.
+ * The one inline `<style>` the Swagger UI renders (the SVG logo of swagger-ui-standalone-preset.js:
+ * `.logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}`), allowed by its hash
+ * rather than with 'unsafe-inline'. Should a Swagger UI upgrade change it, only the logo's colours
+ * are lost (the browser reports the new hash in its console).
+ */
+const SWAGGER_UI_LOGO_STYLE_HASH = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
+/**
+ * Swagger UI: its HTML loads scripts, styles and icons from /docs/static (no inline script), its CSS
+ * uses data: images, and it fetches the OpenAPI document and "try it out" calls from this origin.
  */
 export const DOCS_CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
+  `style-src 'self' ${SWAGGER_UI_LOGO_STYLE_HASH}`,
   "img-src 'self' data:",
   "font-src 'self' data:",
   "connect-src 'self'",

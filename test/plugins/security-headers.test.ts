@@ -118,7 +118,8 @@ describe('response headers (security.md §7)', () => {
     const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
     assert.deepEqual(directives.get('default-src'), ["'none'"]);
     assert.deepEqual(directives.get('script-src'), ["'self'"], 'no inline or remote script');
-    assert.deepEqual(directives.get('style-src'), ["'self'"]);
+    // 'self' plus the hash of the one inline <style> of the Swagger UI (its SVG logo), never 'unsafe-inline'.
+    assert.deepEqual(directives.get('style-src'), ["'self'", "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"]);
     assert.deepEqual(directives.get('img-src'), ["'self'", 'data:']);
     assert.deepEqual(directives.get('connect-src'), ["'self'"], 'the UI fetches /docs/json');
     assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);

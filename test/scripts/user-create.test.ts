@@ -45,14 +45,14 @@ function userCreate(args: string[], stdin: string): Promise<{ code: number | nul
 const base = ['--role', 'responsable', '--email', 'Resp@Exemple.test', '--username', 'resp', '--full-name', 'Rachid Resp', '--password-stdin'];
 
 test('user:create reads the password from stdin, hashes it and exits 0', async () => {
-  const result = await userCreate(base, 'Resp#Pass-2026\n');
+  const result = await userCreate(base, 'Gestion#Pass-2026\n');
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /Utilisateur créé \(id \d+, rôle responsable\)/);
   const user = await database.db.selectFrom('users').selectAll().where('username', '=', 'resp').executeTakeFirstOrThrow();
   assert.equal(user.email, 'resp@exemple.test');
   assert.equal(user.role, 'responsable');
   assert.match(user.hashed_password, /^\$argon2id\$/);
-  assert.ok(!result.stdout.includes('Resp#Pass-2026') && !result.stderr.includes('Resp#Pass-2026'), 'password never echoed');
+  assert.ok(!result.stdout.includes('Gestion#Pass-2026') && !result.stderr.includes('Gestion#Pass-2026'), 'password never echoed');
 });
 
 test('user:create exits 2 on a duplicate e-mail (case-insensitive) and 1 on invalid input', async () => {

@@ -1,6 +1,153 @@
+/**
+ * Technicians and skills (api.md §4.3). Write: admin, responsable. Read: admin, responsable,
+ * technicien; a client gets 403. The static `/techniciens/competences…` paths are matched before
+ * `/techniciens/{technicien_id}` (find-my-way prefers static segments).
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { splitCommaLists } from '../../lib/listing.js';
+import { withErrors } from '../../lib/schemas.js';
+import { auditContext } from '../audit/context.js';
+import { READER_ROLES, WRITER_ROLES } from './policy.js';
+import {
+  CompetenceCreateSchema,
+  CompetenceIdParamsSchema,
+  CompetenceListQuerySchema,
+  CompetenceOutSchema,
+  CompetencePatchSchema,
+  TechnicienCreateSchema,
+  TechnicienIdParamsSchema,
+  TechnicienListQuerySchema,
+  TechnicienOutSchema,
+  TechnicienUpdateSchema,
+} from './schemas.js';
+import {
+  createCompetence,
+  createTechnicien,
+  getTechnicien,
+  listCompetences,
+  listTechniciens,
+  patchCompetence,
+  removeCompetence,
+  removeTechnicien,
+  updateTechnicienProfile,
+} from './service.js';
 
-/** Techniciens et compétences (api.md §4). */
-const techniciensRoutes: FastifyPluginAsyncTypebox = async () => {};
+const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const tags = ['techniciens'];
+  const writers = app.authorize(...WRITER_ROLES);
+  const readers = app.authorize(...READER_ROLES);
+
+  // --- technicians (collection) ------------------------------------------------------------------
+
+  app.post(
+    '/techniciens/',
+    {
+      onRequest: writers,
+      schema: { tags, summary: 'Créer un profil technicien', body: TechnicienCreateSchema, response: withErrors({ 200: TechnicienOutSchema }) },
+    },
+    async (request) => createTechnicien(app, request.body),
+  );
+
+  app.get(
+    '/techniciens/',
+    {
+      onRequest: readers,
+      preValidation: splitCommaLists('disponibilite'),
+      schema: { tags, summary: 'Lister les techniciens', querystring: TechnicienListQuerySchema, response: withErrors({ 200: Type.Array(TechnicienOutSchema) }) },
+    },
+    async (request, reply) => listTechniciens(app.db, reply, request.query),
+  );
+
+  // --- skills (static paths, before /techniciens/:technicien_id) ---------------------------------
+
+  app.get(
+    '/techniciens/competences',
+    {
+      onRequest: readers,
+      schema: { tags, summary: 'Lister les compétences', querystring: CompetenceListQuerySchema, response: withErrors({ 200: Type.Array(CompetenceOutSchema) }) },
+    },
+    async (request, reply) => listCompetences(app.db, reply, request.query),
+  );
+
+  app.post(
+    '/techniciens/competences',
+    {
+      onRequest: writers,
+      schema: { tags, summary: 'Créer une compétence', body: CompetenceCreateSchema, response: withErrors({ 200: CompetenceOutSchema }) },
+    },
+    async (request) => createCompetence(app, request.body),
+  );
+
+  app.patch(
+    '/techniciens/competences/:competence_id',
+    {
+      onRequest: writers,
+      schema: {
+        tags,
+        summary: 'Modifier une compétence',
+        params: CompetenceIdParamsSchema,
+        body: Type.Union([CompetencePatchSchema, Type.Null()]),
+        response: withErrors({ 200: CompetenceOutSchema }),
+      },
+    },
+    async (request) => patchCompetence(app, request.params.competence_id, request.body ?? {}),
+  );
+
+  app.delete(
+    '/techniciens/competences/:competence_id',
+    {
+      onRequest: writers,
+      schema: { tags, summary: 'Supprimer une compétence (liens retirés)', params: CompetenceIdParamsSchema, response: withErrors({ 204: Type.Null() }) },
+    },
+    async (request, reply) => {
+      await removeCompetence(app, request.params.competence_id, auditContext(request));
+      return reply.code(204).send();
+    },
+  );
+
+  // --- one technician ----------------------------------------------------------------------------
+
+  app.get(
+    '/techniciens/:technicien_id',
+    {
+      onRequest: readers,
+      schema: { tags, summary: 'Lire un technicien', params: TechnicienIdParamsSchema, response: withErrors({ 200: TechnicienOutSchema }) },
+    },
+    async (request) => getTechnicien(app.db, request.params.technicien_id),
+  );
+
+  app.put(
+    '/techniciens/:technicien_id',
+    {
+      onRequest: writers,
+      schema: {
+        tags,
+        summary: 'Modifier un technicien (partiel ; competences_ids remplace tout l’ensemble)',
+        params: TechnicienIdParamsSchema,
+        body: Type.Union([TechnicienUpdateSchema, Type.Null()]),
+        response: withErrors({ 200: TechnicienOutSchema }),
+      },
+    },
+    async (request) => updateTechnicienProfile(app, request.params.technicien_id, request.body ?? {}),
+  );
+
+  app.delete(
+    '/techniciens/:technicien_id',
+    {
+      onRequest: writers,
+      schema: {
+        tags,
+        summary: 'Supprimer un technicien (refusé tant qu’il a des interventions en cours)',
+        params: TechnicienIdParamsSchema,
+        response: withErrors({ 204: Type.Null() }),
+      },
+    },
+    async (request, reply) => {
+      await removeTechnicien(app, request.params.technicien_id, auditContext(request));
+      return reply.code(204).send();
+    },
+  );
+};
 
 export default techniciensRoutes;

@@ -1,0 +1,128 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CRITICITE_VALUES, STATUT_EQUIPEMENT_VALUES } from '../../db/schema.js';
+import { EnumListQuery, paginationQuery, StringEnum } from '../../lib/listing.js';
+import { Timestamp } from '../../lib/schemas.js';
+
+/** PostgreSQL `integer`: a larger id could never match and would make the query fail. */
+const PG_INT_MAX = 2_147_483_647;
+/** numeric(12,2). */
+const MONEY_MAX = 9_999_999_999.99;
+
+const Id = Type.Integer({ minimum: 1, maximum: PG_INT_MAX });
+
+/*
+ * Nullable inputs are declared with `nullable: true` rather than an `anyOf` with null: with the
+ * app's Ajv `coerceTypes`, a union's first branch would coerce an explicit null into `0` or `""`
+ * (and `0`/`false` into null in the null branch), which would change its meaning here.
+ */
+
+/** An optional input field that may also be null. */
+function Nullable<T extends TSchema>(schema: T, description?: string) {
+  return Type.Optional(Type.Unsafe<Static<T> | null>({ ...schema, nullable: true, ...(description ? { description } : {}) }));
+}
+
+/** An optional enum input that may also be null. */
+function NullableEnum<const T extends readonly string[]>(values: T, description: string) {
+  return Type.Optional(Type.Unsafe<T[number] | null>({ type: 'string', nullable: true, enum: [...values, null], description }));
+}
+
+export const StatutEquipementSchema = StringEnum(STATUT_EQUIPEMENT_VALUES);
+export const CriticiteSchema = StringEnum(CRITICITE_VALUES);
+
+// --- output --------------------------------------------------------------------------------------
+
+export const EquipementOutSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    nom: Type.String(),
+    type: Type.String(),
+    localisation: Type.String(),
+    frequence_entretien: Type.Union([Type.String(), Type.Null()], { description: "Nombre de jours entre deux entretiens, en chaîne (\"30\")" }),
+    numero_serie: Type.Union([Type.String(), Type.Null()]),
+    code_interne: Type.Union([Type.String(), Type.Null()]),
+    marque: Type.Union([Type.String(), Type.Null()]),
+    modele: Type.Union([Type.String(), Type.Null()]),
+    batiment: Type.Union([Type.String(), Type.Null()]),
+    etage: Type.Union([Type.String(), Type.Null()]),
+    zone: Type.Union([Type.String(), Type.Null()]),
+    statut: StatutEquipementSchema,
+    criticite: CriticiteSchema,
+    description: Type.Union([Type.String(), Type.Null()]),
+    date_mise_en_service: Type.Union([Timestamp, Type.Null()]),
+    date_fin_garantie: Type.Union([Timestamp, Type.Null()]),
+    cout_acquisition: Type.Union([Type.Number(), Type.Null()]),
+    client_id: Type.Union([Type.Integer(), Type.Null()]),
+    contrat_id: Type.Union([Type.Integer(), Type.Null()]),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { $id: 'EquipementOut' },
+);
+export type EquipementOut = Static<typeof EquipementOutSchema>;
+
+export const EquipementDeletedSchema = Type.Object({ detail: Type.String() });
+
+// --- input ---------------------------------------------------------------------------------------
+// Limits of domain.md §3 (equipements). Strings are trimmed by the service; an optional string
+// that is empty after trimming is stored as NULL.
+
+const inputProperties = {
+  nom: Nullable(Type.String({ maxLength: 255 }), 'Unique, insensible à la casse'),
+  type: Nullable(Type.String({ maxLength: 100 }), 'Type d’équipement (texte libre). Alias : type_equipement ; `type` l’emporte si les deux sont donnés'),
+  type_equipement: Nullable(Type.String({ maxLength: 100 }), 'Alias de `type`'),
+  localisation: Nullable(Type.String({ maxLength: 255 })),
+  // The string branch comes first (and carries the null): a number reaches the service as its
+  // string form, so that `true` is not coerced into 1 nor `null` into 0; the service parses it.
+  frequence_entretien: Type.Optional(
+    Type.Union([Type.Unsafe<string | null>({ type: 'string', maxLength: 50, nullable: true }), Type.Integer()], {
+      description:
+        'Nombre de jours (1–3650, entier ou chaîne de chiffres) ou libellé : journalier/daily, hebdomadaire/weekly, bimensuel(le), mensuel(le)/monthly, trimestriel(le)/quarterly, semestriel(le)/semiannual, annuel(le)/yearly. Chaîne vide = aucune',
+    }),
+  ),
+  numero_serie: Nullable(Type.String({ maxLength: 100 }), 'Unique'),
+  code_interne: Nullable(Type.String({ maxLength: 50 }), 'Unique'),
+  marque: Nullable(Type.String({ maxLength: 100 })),
+  modele: Nullable(Type.String({ maxLength: 100 })),
+  batiment: Nullable(Type.String({ maxLength: 100 })),
+  etage: Nullable(Type.String({ maxLength: 20 })),
+  zone: Nullable(Type.String({ maxLength: 100 })),
+  statut: NullableEnum(STATUT_EQUIPEMENT_VALUES, 'Défaut : operationnel'),
+  criticite: NullableEnum(CRITICITE_VALUES, 'Défaut : standard'),
+  description: Nullable(Type.String()),
+  date_mise_en_service: Nullable(Type.String({ maxLength: 64 }), 'Date ISO-8601 (sans décalage = UTC)'),
+  date_fin_garantie: Nullable(Type.String({ maxLength: 64 }), 'Date ISO-8601 (sans décalage = UTC)'),
+  cout_acquisition: Nullable(Type.Number({ minimum: 0, maximum: MONEY_MAX }), 'MAD, ≥ 0'),
+  client_id: Nullable(Id, 'Client propriétaire (null = équipement de MIF)'),
+  contrat_id: Nullable(Id, 'Contrat ; doit appartenir au client (par défaut, le client du contrat)'),
+};
+
+/**
+ * POST /equipements/: `nom`, `localisation` and `type` (or `type_equipement`) are required; the
+ * service checks them, because `type` has an alias. Every field is optional in the schema.
+ */
+export const EquipementCreateSchema = Type.Object(inputProperties, {
+  description: 'nom, type (ou type_equipement) et localisation sont obligatoires',
+});
+export type EquipementCreateBody = Static<typeof EquipementCreateSchema>;
+
+/** PATCH: any create field; absent = unchanged; null clears an optional field and keeps a mandatory one. */
+export const EquipementPatchSchema = Type.Object(inputProperties, {
+  description: 'Mise à jour partielle : un champ absent est conservé ; null efface un champ facultatif et conserve un champ obligatoire',
+});
+
+export const EquipementIdParamsSchema = Type.Object({ equipement_id: Id });
+
+export const EQUIPEMENT_SORT_FIELDS = ['id', 'nom', 'statut', 'criticite', 'created_at'] as const;
+
+export const EquipementListQuerySchema = Type.Object({
+  statut: Type.Optional(EnumListQuery(STATUT_EQUIPEMENT_VALUES)),
+  criticite: Type.Optional(EnumListQuery(CRITICITE_VALUES)),
+  type: Type.Optional(Type.String({ maxLength: 100, description: 'Type exact, insensible à la casse' })),
+  client_id: Type.Optional(Id),
+  contrat_id: Type.Optional(Id),
+  localisation: Type.Optional(Type.String({ maxLength: 255, description: 'Sous-chaîne de la localisation, insensible à la casse' })),
+  q: Type.Optional(Type.String({ maxLength: 255, description: 'Recherche (nom, numéro de série, code interne), insensible à la casse' })),
+  // The legacy service paginated equipment: default limit 50 (api.md §1).
+  ...paginationQuery({ defaultLimit: 50, sortFields: EQUIPEMENT_SORT_FIELDS, defaultSort: 'id' }),
+});
+export type EquipementListQuery = Static<typeof EquipementListQuerySchema>;

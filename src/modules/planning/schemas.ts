@@ -1,0 +1,89 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PRIORITE_VALUES, STATUT_PLANNING_VALUES } from '../../db/schema.js';
+import { EnumListQuery, paginationQuery, QueryTimestamp, StringEnum } from '../../lib/listing.js';
+import { Timestamp } from '../../lib/schemas.js';
+import { STATUTS_PLANNING_CREATION } from './policy.js';
+
+const FREQUENCE_LABELS = ['journalier', 'hebdomadaire', 'mensuelle', 'trimestrielle', 'semestrielle', 'annuelle'] as const;
+
+export const PlanningOutSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    frequence: StringEnum(FREQUENCE_LABELS, { description: 'Libellé de sortie (mensuel → mensuelle, etc.)' }),
+    prochaine_date: Type.Union([Timestamp, Type.Null()]),
+    derniere_date: Type.Union([Timestamp, Type.Null()]),
+    equipement_id: Type.Integer(),
+    date_creation: Timestamp,
+    statut: StringEnum(STATUT_PLANNING_VALUES),
+    commentaire: Type.Union([Type.String(), Type.Null()]),
+    is_active: Type.Boolean(),
+    technicien_id: Type.Union([Type.Integer(), Type.Null()]),
+    priorite: StringEnum(PRIORITE_VALUES),
+    date_modification: Timestamp,
+  },
+  { $id: 'PlanningOut' },
+);
+export type PlanningOut = Static<typeof PlanningOutSchema>;
+
+/** A timestamp input (domain.md §1): with or without an offset (UTC when absent), or a date (00:00 UTC). */
+const TimestampInput = Type.String({ pattern: QueryTimestamp.pattern, maxLength: 40, description: QueryTimestamp.description });
+
+const Frequence = Type.String({
+  maxLength: 50,
+  description:
+    'journalier (journaliere, quotidien, quotidienne, daily), hebdomadaire (weekly), mensuel (mensuelle, monthly), ' +
+    'trimestriel (trimestrielle, quarterly), semestriel (semestrielle, semiannual, semi-annual), annuel (annuelle, yearly, annual) ; ' +
+    'insensible à la casse et aux accents',
+});
+const Id = Type.Integer({ minimum: 1 });
+const Commentaire = Type.String({ maxLength: 255 });
+const Priorite = StringEnum(PRIORITE_VALUES);
+
+export const PlanningIdParamsSchema = Type.Object({ planning_id: Id });
+
+/** POST /planning/: a null optional field is treated as absent (its default applies). */
+export const PlanningCreateSchema = Type.Object({
+  frequence: Frequence,
+  equipement_id: Id,
+  prochaine_date: Type.Optional(Type.Union([TimestampInput, Type.Null()], { description: 'Défaut : derniere_date + une période, sinon maintenant + une période' })),
+  derniere_date: Type.Optional(Type.Union([TimestampInput, Type.Null()])),
+  commentaire: Type.Optional(Type.Union([Commentaire, Type.Null()])),
+  statut: Type.Optional(Type.Union([StringEnum(STATUTS_PLANNING_CREATION), Type.Null()], { description: 'actif (défaut) ou suspendu' })),
+  technicien_id: Type.Optional(Type.Union([Id, Type.Null()], { description: 'Technicien actif assigné par défaut aux interventions générées' })),
+  priorite: Type.Optional(Type.Union([Priorite, Type.Null()], { description: 'Défaut : normale' })),
+});
+export type PlanningCreateBody = Static<typeof PlanningCreateSchema>;
+
+/**
+ * PUT /planning/{id}: partial. Absent = unchanged. null = unchanged for the fields that cannot be
+ * empty (frequence, equipement_id, statut, priorite, prochaine_date), and clears commentaire,
+ * technicien_id and derniere_date.
+ */
+export const PlanningUpdateSchema = Type.Object({
+  frequence: Type.Optional(Type.Union([Frequence, Type.Null()])),
+  equipement_id: Type.Optional(Type.Union([Id, Type.Null()])),
+  prochaine_date: Type.Optional(Type.Union([TimestampInput, Type.Null()], { description: "Réinitialise l'ancre du calendrier" })),
+  derniere_date: Type.Optional(Type.Union([TimestampInput, Type.Null()])),
+  commentaire: Type.Optional(Type.Union([Commentaire, Type.Null()])),
+  statut: Type.Optional(Type.Union([StringEnum(STATUT_PLANNING_VALUES), Type.Null()])),
+  technicien_id: Type.Optional(Type.Union([Id, Type.Null()])),
+  priorite: Type.Optional(Type.Union([Priorite, Type.Null()])),
+});
+export type PlanningUpdateBody = Static<typeof PlanningUpdateSchema>;
+
+export const PlanningDatesQuerySchema = Type.Object({
+  nouvelle_date: Type.Optional(TimestampInput),
+});
+
+export const PlanningDatesBodySchema = Type.Union([Type.Object({ nouvelle_date: Type.Optional(TimestampInput) }), Type.Null()]);
+
+export const PLANNING_SORT_FIELDS = ['id', 'prochaine_date'] as const;
+
+export const PlanningListQuerySchema = Type.Object({
+  equipement_id: Type.Optional(Id),
+  statut: Type.Optional(EnumListQuery(STATUT_PLANNING_VALUES)),
+  frequence: Type.Optional(Type.Array(Frequence, { maxItems: 50, description: 'Une ou plusieurs fréquences (alias acceptés), paramètre répété ou liste séparée par des virgules' })),
+  technicien_id: Type.Optional(Id),
+  prochaine_date_max: Type.Optional(QueryTimestamp),
+  ...paginationQuery({ defaultLimit: 500, sortFields: PLANNING_SORT_FIELDS, defaultSort: 'id' }),
+});
