@@ -1,5 +1,5 @@
 /**
- * Minimal typings for the part of autocannon 8's programmatic API that bench/run.ts uses
+ * Minimal typings for the part of autocannon 8's programmatic API that the benchmarks use
  * (`@types/autocannon` only covers 7.x). Checked against node_modules/autocannon/lib/run.js
  * and lib/aggregateResult.js.
  */
@@ -17,6 +17,15 @@ declare module 'autocannon' {
       /** Seconds before a request counts as a timeout (and an error). */
       timeout?: number;
       title?: string;
+      /** Called once per connection, before its first request (lib/httpClient.js). */
+      setupClient?: (client: Client) => void;
+    }
+
+    /** One connection (lib/httpClient.js); its requests keep the body set here until changed. */
+    interface Client {
+      setHeaders(headers: Record<string, string>): void;
+      setBody(body: string | Buffer): void;
+      setHeadersAndBody(headers: Record<string, string>, body: string | Buffer): void;
     }
 
     /** Summary of an HDR histogram, as produced by hdr-histogram-percentiles-obj. */
@@ -76,7 +85,7 @@ declare module 'autocannon' {
 
     interface Instance extends PromiseLike<Result> {
       /** Every completed response; `responseTime` is in milliseconds (hrtime, sub-millisecond). */
-      on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
+      on(event: 'response', listener: (client: Client, statusCode: number, resBytes: number, responseTime: number) => void): this;
       on(event: 'reqError', listener: (error: Error) => void): this;
       on(event: 'done', listener: (result: Result) => void): this;
       on(event: 'start' | 'tick', listener: () => void): this;

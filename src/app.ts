@@ -100,6 +100,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     return503OnClosing: true,
+    // Plugins start in milliseconds; the default 10 s is too tight on a loaded 2-core machine.
+    pluginTimeout: 30_000,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -26,7 +26,8 @@ function describeIssue(issue: AjvIssue): Pick<ValidationIssue, 'msg' | 'type'> {
     case 'type':
       return { type: 'type', msg: `Type invalide : ${typeLabel(String(p.type))} attendu` };
     case 'enum':
-      return { type: 'enum', msg: `Valeur non autorisée. Valeurs acceptées : ${(p.allowedValues as unknown[]).join(', ')}` };
+      // A nullable enum lists null among its values; the message names the real values only.
+      return { type: 'enum', msg: `Valeur non autorisée. Valeurs acceptées : ${(p.allowedValues as unknown[]).filter((v) => v !== null).join(', ')}` };
     case 'const':
       return { type: 'enum', msg: `Valeur non autorisée. Valeur acceptée : ${String(p.allowedValue)}` };
     case 'format':

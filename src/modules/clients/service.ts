@@ -147,7 +147,7 @@ export class InputChecker {
     return text;
   }
 
-  /** Required calendar date; `valid` tells whether the result may be compared. */
+  /** Required calendar date; undefined when absent or invalid (then not comparable). */
   requiredDate(field: string, value: string | null | undefined): string | undefined {
     const text = this.requiredText(field, value, 32);
     if (text === undefined) return undefined;

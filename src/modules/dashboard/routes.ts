@@ -1,6 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { withErrors } from '../../lib/schemas.js';
+import { DashboardStatsSchema } from './schemas.js';
+import { getDashboardStats } from './service.js';
 
-/** Tableau de bord (api.md §4). */
-const dashboardRoutes: FastifyPluginAsyncTypebox = async () => {};
+/** Tableau de bord (api.md §4.9): every authenticated role, figures over the caller's scope. */
+const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/dashboard/stats',
+    {
+      onRequest: app.authorize(),
+      schema: {
+        tags: ['tableau de bord'],
+        summary: 'Statistiques du tableau de bord (périmètre de l’appelant)',
+        response: withErrors({ 200: DashboardStatsSchema }),
+      },
+    },
+    async (request) => getDashboardStats(app.db, request.user!, { now: app.clock.now(), timeZone: app.config.appTimezone }),
+  );
+};
 
 export default dashboardRoutes;

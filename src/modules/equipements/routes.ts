@@ -1,6 +1,115 @@
+/**
+ * Equipment (api.md §4.4). Writes: admin, responsable. Reads: admin, responsable, technicien (all
+ * rows) and client (its company's rows only; others answer 404).
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { splitCommaLists } from '../../lib/listing.js';
+import { withErrors } from '../../lib/schemas.js';
+import { auditContext } from '../audit/context.js';
+import { EQUIPEMENT_MESSAGES, EQUIPEMENT_READ_ROLES, EQUIPEMENT_WRITE_ROLES } from './policy.js';
+import {
+  EquipementCreateBodySchema,
+  EquipementDeletedSchema,
+  EquipementIdParamsSchema,
+  EquipementListQuerySchema,
+  EquipementOutSchema,
+  EquipementPatchBodySchema,
+} from './schemas.js';
+import { createEquipement, deleteEquipement, listEquipements, readEquipement, updateEquipement } from './service.js';
 
-/** Équipements (api.md §4). */
-const equipementsRoutes: FastifyPluginAsyncTypebox = async () => {};
+const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const tags = ['equipements'];
+  const writers = app.authorize(...EQUIPEMENT_WRITE_ROLES);
+  const readers = app.authorize(...EQUIPEMENT_READ_ROLES);
+
+  app.post(
+    '/equipements/',
+    {
+      onRequest: writers,
+      schema: {
+        tags,
+        summary: 'Créer un équipement',
+        body: EquipementCreateBodySchema,
+        response: withErrors({ 200: EquipementOutSchema }),
+      },
+    },
+    async (request) => createEquipement(app, request.body ?? {}),
+  );
+
+  app.get(
+    '/equipements/',
+    {
+      onRequest: readers,
+      preValidation: splitCommaLists('statut', 'criticite'),
+      schema: { tags, summary: 'Lister les équipements', querystring: EquipementListQuerySchema, response: withErrors({ 200: Type.Array(EquipementOutSchema) }) },
+    },
+    async (request, reply) => {
+      const { query } = request;
+      const trimmed = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+      return listEquipements(app.db, reply, request.user!, {
+        filters: {
+          statuts: query.statut,
+          criticites: query.criticite,
+          type: trimmed(query.type),
+          clientId: query.client_id,
+          contratId: query.contrat_id,
+          localisation: trimmed(query.localisation),
+          q: trimmed(query.q),
+        },
+        limit: query.limit,
+        offset: query.offset,
+        sort: query.sort,
+      });
+    },
+  );
+
+  app.get(
+    '/equipements/:equipement_id',
+    {
+      onRequest: readers,
+      schema: { tags, summary: 'Lire un équipement', params: EquipementIdParamsSchema, response: withErrors({ 200: EquipementOutSchema }) },
+    },
+    async (request) =>
+      readEquipement(app.db, request.params.equipement_id, {
+        caller: request.user!,
+        actor: auditContext(request),
+        route: request.routeOptions.url ?? null,
+        method: request.method,
+      }),
+  );
+
+  app.patch(
+    '/equipements/:equipement_id',
+    {
+      onRequest: writers,
+      schema: {
+        tags,
+        summary: 'Modifier un équipement (mise à jour partielle)',
+        params: EquipementIdParamsSchema,
+        body: EquipementPatchBodySchema,
+        response: withErrors({ 200: EquipementOutSchema }),
+      },
+    },
+    async (request) => updateEquipement(app, request.params.equipement_id, request.body ?? {}),
+  );
+
+  app.delete(
+    '/equipements/:equipement_id',
+    {
+      onRequest: writers,
+      schema: {
+        tags,
+        summary: 'Supprimer un équipement (et ses plannings)',
+        params: EquipementIdParamsSchema,
+        response: withErrors({ 200: EquipementDeletedSchema }),
+      },
+    },
+    async (request) => {
+      await deleteEquipement(app, request.params.equipement_id, auditContext(request));
+      return { detail: EQUIPEMENT_MESSAGES.deleted };
+    },
+  );
+};
 
 export default equipementsRoutes;

@@ -110,6 +110,13 @@ export const EquipementPatchSchema = Type.Object(inputProperties, {
   description: 'Mise à jour partielle : un champ absent est conservé ; null efface un champ facultatif et conserve un champ obligatoire',
 });
 
+/**
+ * The request bodies: the object, or no body at all (an empty JSON body arrives as null). Declared
+ * `nullable` rather than `anyOf [object, null]`, so that a 422 lists only the fields at fault.
+ */
+export const EquipementCreateBodySchema = Type.Unsafe<EquipementCreateBody | null>({ ...EquipementCreateSchema, nullable: true });
+export const EquipementPatchBodySchema = Type.Unsafe<Static<typeof EquipementPatchSchema> | null>({ ...EquipementPatchSchema, nullable: true });
+
 export const EquipementIdParamsSchema = Type.Object({ equipement_id: Id });
 
 export const EQUIPEMENT_SORT_FIELDS = ['id', 'nom', 'statut', 'criticite', 'created_at'] as const;

@@ -47,7 +47,7 @@ export const PlanningCreateSchema = Type.Object({
   equipement_id: Id,
   prochaine_date: Type.Optional(Type.Union([TimestampInput, Type.Null()], { description: 'Défaut : derniere_date + une période, sinon maintenant + une période' })),
   derniere_date: Type.Optional(Type.Union([TimestampInput, Type.Null()])),
-  commentaire: Type.Optional(Type.Union([Commentaire, Type.Null()])),
+  commentaire: Type.Optional(Type.Union([Type.Null(), Commentaire])),
   statut: Type.Optional(Type.Union([StringEnum(STATUTS_PLANNING_CREATION), Type.Null()], { description: 'actif (défaut) ou suspendu' })),
   technicien_id: Type.Optional(Type.Union([Id, Type.Null()], { description: 'Technicien actif assigné par défaut aux interventions générées' })),
   priorite: Type.Optional(Type.Union([Priorite, Type.Null()], { description: 'Défaut : normale' })),
@@ -55,16 +55,19 @@ export const PlanningCreateSchema = Type.Object({
 export type PlanningCreateBody = Static<typeof PlanningCreateSchema>;
 
 /**
+ * Nullable free-text fields list `null` first: with the app's Ajv type coercion, a string-first
+ * union would turn `null` into `""`. (So `""` reads as null too.)
+ *
  * PUT /planning/{id}: partial. Absent = unchanged. null = unchanged for the fields that cannot be
  * empty (frequence, equipement_id, statut, priorite, prochaine_date), and clears commentaire,
  * technicien_id and derniere_date.
  */
 export const PlanningUpdateSchema = Type.Object({
-  frequence: Type.Optional(Type.Union([Frequence, Type.Null()])),
+  frequence: Type.Optional(Type.Union([Type.Null(), Frequence])),
   equipement_id: Type.Optional(Type.Union([Id, Type.Null()])),
   prochaine_date: Type.Optional(Type.Union([TimestampInput, Type.Null()], { description: "Réinitialise l'ancre du calendrier" })),
   derniere_date: Type.Optional(Type.Union([TimestampInput, Type.Null()])),
-  commentaire: Type.Optional(Type.Union([Commentaire, Type.Null()])),
+  commentaire: Type.Optional(Type.Union([Type.Null(), Commentaire])),
   statut: Type.Optional(Type.Union([StringEnum(STATUT_PLANNING_VALUES), Type.Null()])),
   technicien_id: Type.Optional(Type.Union([Id, Type.Null()])),
   priorite: Type.Optional(Type.Union([Priorite, Type.Null()])),

@@ -59,9 +59,18 @@ export function optionalText(value: string | null | undefined): string | null | 
   return trimmed === '' ? null : trimmed;
 }
 
-/** The skill name key used for the case-insensitive, trimmed uniqueness (matches `lower(nom)`). */
+/**
+ * The key of the skill-name uniqueness: trimmed, Unicode lower case (`ÉLECTRICITÉ` = `électricité`).
+ * Compared in the application: under a `C` database locale, PostgreSQL's lower() folds ASCII only.
+ */
 export function competenceNameKey(nom: string): string {
   return nom.trim().toLowerCase();
+}
+
+/** Whether `nom` is already used by one of `existing`, other than the skill `exceptId`. */
+export function isDuplicateCompetenceName(existing: readonly { id: number; nom: string }[], nom: string, exceptId: number | null = null): boolean {
+  const key = competenceNameKey(nom);
+  return existing.some((skill) => skill.id !== exceptId && competenceNameKey(skill.nom) === key);
 }
 
 /** `competences_ids` without repetitions, in the order first given. */

@@ -265,14 +265,17 @@ export async function lockCompetence(db: Db, id: number): Promise<CompetenceRow 
   return selectCompetences(db).where('c.id', '=', id).forUpdate().executeTakeFirst();
 }
 
-/** Whether another skill (not `exceptId`) has this name, trimmed and case-insensitively. */
-export async function competenceNameTaken(db: Db, nom: string, exceptId: number | null = null): Promise<boolean> {
-  let query = db
-    .selectFrom('competences')
-    .select('id')
-    .where(sql`lower(nom)`, '=', nom.trim().toLowerCase());
-  if (exceptId !== null) query = query.where('id', '<>', exceptId);
-  return (await query.executeTakeFirst()) !== undefined;
+/**
+ * Serialises skill creations and renames for the rest of the transaction, so that the name check
+ * (done in the application, see `isDuplicateCompetenceName`) cannot be raced.
+ */
+export async function lockCompetenceNames(db: Db): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('mif-erp:competences-nom'))`.execute(db);
+}
+
+/** Every skill's id and name (a small catalogue), for the case-insensitive uniqueness check. */
+export async function competenceNames(db: Db): Promise<{ id: number; nom: string }[]> {
+  return db.selectFrom('competences').select(['id', 'nom']).execute();
 }
 
 export async function insertCompetence(db: Db, values: { nom: string; domaine: string; description: string | null }, now: Date): Promise<CompetenceRow> {

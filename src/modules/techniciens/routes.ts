@@ -102,7 +102,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await removeCompetence(app, request.params.competence_id, auditContext(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -145,7 +145,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await removeTechnicien(app, request.params.technicien_id, auditContext(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

@@ -15,6 +15,7 @@ import {
   COMPETENCE_MESSAGES,
   competenceSetChanges,
   DEFAULT_DOMAINE,
+  isDuplicateCompetenceName,
   normalizeDisponibilite,
   optionalText,
   TECHNICIEN_MESSAGES,
@@ -24,7 +25,7 @@ import {
   badgeTaken,
   COMPETENCE_SORT,
   competenceIdsOf,
-  competenceNameTaken,
+  competenceNames,
   constraintViolation,
   countActiveInterventions,
   countCompetenceLinks,
@@ -42,6 +43,7 @@ import {
   insertCompetenceLinks,
   insertTechnicien,
   lockCompetence,
+  lockCompetenceNames,
   lockTechnicien,
   lockUserForProfile,
   selectCompetences,
@@ -300,9 +302,13 @@ export async function createCompetence(app: FastifyInstance, body: CompetenceCre
   const nom = requiredNom(body.nom);
   const domaine = optionalText(body.domaine) ?? DEFAULT_DOMAINE;
   const description = optionalText(body.description) ?? null;
-  if (await competenceNameTaken(app.db, nom)) throw AppError.badRequest(COMPETENCE_MESSAGES.duplicate);
+  const now = app.clock.now();
   try {
-    return await insertCompetence(app.db, { nom, domaine, description }, app.clock.now());
+    return await app.db.transaction().execute(async (trx) => {
+      await lockCompetenceNames(trx);
+      if (isDuplicateCompetenceName(await competenceNames(trx), nom)) throw AppError.badRequest(COMPETENCE_MESSAGES.duplicate);
+      return insertCompetence(trx, { nom, domaine, description }, now);
+    });
   } catch (error) {
     throw mapWriteError(error);
   }
@@ -319,9 +325,12 @@ export async function patchCompetence(app: FastifyInstance, id: number, body: Co
   const now = app.clock.now();
   try {
     return await app.db.transaction().execute(async (trx) => {
+      if (nom !== undefined) await lockCompetenceNames(trx);
       const current = await lockCompetence(trx, id);
       if (!current) throw AppError.notFound(COMPETENCE_MESSAGES.notFound);
-      if (nom !== undefined && (await competenceNameTaken(trx, nom, current.id))) throw AppError.badRequest(COMPETENCE_MESSAGES.duplicate);
+      if (nom !== undefined && isDuplicateCompetenceName(await competenceNames(trx), nom, current.id)) {
+        throw AppError.badRequest(COMPETENCE_MESSAGES.duplicate);
+      }
       return updateCompetence(trx, current.id, { nom, domaine, description }, now);
     });
   } catch (error) {

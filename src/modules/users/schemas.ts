@@ -31,6 +31,11 @@ const Email = Type.String({ maxLength: 255, description: 'Adresse e-mail (stock�
 /** New passwords are checked by the policy (400); the cap only bounds argon2's work. */
 const Password = Type.String({ maxLength: 1024 });
 const ClientId = Type.Integer({ minimum: 1 });
+/**
+ * One `type: ['integer', 'null']` rather than a union: with the app's type coercion, a union would
+ * turn `0` into null (the null branch coerces it) instead of refusing it.
+ */
+const NullableClientId = Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, description: 'Uniquement pour le rôle client' });
 
 export const UserIdParamsSchema = Type.Object({ user_id: Type.Integer({ minimum: 1 }) });
 
@@ -40,7 +45,7 @@ export const UserCreateSchema = Type.Object({
   email: Email,
   role: RoleSchema,
   password: Password,
-  client_id: Type.Optional(Type.Union([ClientId, Type.Null()], { description: 'Uniquement pour le rôle client' })),
+  client_id: Type.Optional(NullableClientId),
 });
 
 /** PUT /users/update: a null field is treated as absent (legacy `Optional[str]`). */
@@ -65,7 +70,7 @@ export const UserPatchSchema = Type.Object({
   email: Type.Optional(Type.Union([Email, Type.Null()])),
   username: Type.Optional(Type.Union([Username, Type.Null()])),
   role: Type.Optional(Type.Union([RoleSchema, Type.Null()])),
-  client_id: Type.Optional(Type.Union([ClientId, Type.Null()])),
+  client_id: Type.Optional(NullableClientId),
   is_active: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'false a les effets de DELETE' })),
 });
 

@@ -1,0 +1,82 @@
+/**
+ * npm run seed:demo [-- --scale N --seed S --allow-production]   (operations.md §5)
+ *
+ * Idempotent demo data, written directly to the database (no e-mail, no outbox row). Refuses to
+ * run with ENVIRONMENT=production unless --allow-production is given. Prints the accounts and their
+ * passwords at the end; progress goes to stderr. Exit codes: 0 success, 1 validation, 2 conflict.
+ */
+import { parseArgs } from 'node:util';
+import { readEnvironment } from '../src/config/index.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { hashPassword } from '../src/modules/auth/password-hash.js';
+import { passwordProblems } from '../src/seed/accounts.js';
+import { accountsSummary, runSeed, ScaleConflict, seededAccounts, SeedConflict, SeedRefused } from '../src/seed/run.js';
+import { CliError, cliLogger, EXIT_CONFLICT, loadCliConfig, runCli, withDatabase } from './lib/cli.js';
+
+const USAGE = 'Usage : npm run seed:demo [-- --scale N --seed S --allow-production]';
+const PRODUCTION_REFUSAL = 'Refusé : ENVIRONMENT=production. Les données de démonstration ne sont pas destinées à la production ; ajoutez --allow-production pour passer outre.';
+
+runCli(async () => {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        scale: { type: 'string', default: '0' },
+        seed: { type: 'string', default: '1' },
+        'allow-production': { type: 'boolean', default: false },
+        'with-documents': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!/^\d{1,7}$/.test(values.scale)) throw new CliError(`--scale doit être un entier positif ou nul (reçu : ${values.scale})\n${USAGE}`);
+  const scale = Number(values.scale);
+  if (values.seed.length === 0 || values.seed.length > 100) throw new CliError('--seed doit contenir entre 1 et 100 caractères');
+  if (values['with-documents']) throw new CliError('--with-documents n’est pas encore disponible (module documents non livré).');
+
+  // Checked before the configuration, whose production rules would otherwise speak first.
+  const allowProduction = values['allow-production'];
+  if (!allowProduction && readEnvironment(process.cwd(), process.env).ENVIRONMENT?.trim() === 'production') throw new CliError(PRODUCTION_REFUSAL);
+  const config = await loadCliConfig();
+  if (!allowProduction && config.environment === 'production') throw new CliError(PRODUCTION_REFUSAL);
+  // Every password the run may set, against the policy, before touching the database.
+  const problems = passwordProblems(seededAccounts(scale), config.auth.passwordMinLength);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10);
+    if (problems.length > shown.length) shown.push(`… et ${problems.length - shown.length} autre(s) compte(s)`);
+    throw new CliError(`Mot de passe refusé par la politique :\n${shown.join('\n')}`);
+  }
+
+  const report = await withDatabase(config, async ({ db }) => {
+    await migrateToLatest(db, cliLogger);
+    try {
+      return await runSeed(db, {
+        scale,
+        seed: values.seed,
+        now: new Date(),
+        timeZone: config.appTimezone,
+        passwordMinLength: config.auth.passwordMinLength,
+        hashPassword,
+        progress: (line) => process.stderr.write(`${line}\n`),
+      });
+    } catch (error) {
+      if (error instanceof SeedConflict || error instanceof ScaleConflict) throw new CliError(error.message, EXIT_CONFLICT);
+      if (error instanceof SeedRefused) throw new CliError(error.message);
+      throw error;
+    }
+  });
+  process.stderr.write(
+    `[seed] terminé en ${(report.durationMs / 1000).toFixed(1)} s` +
+      (scale > 0 ? ` ; unités ajoutées : ${report.unitsAdded.length}, déjà présentes : ${report.unitsPresent.length}` : '') +
+      ` ; ${report.hashes} mot(s) de passe distinct(s) haché(s)\n`,
+  );
+  process.stdout.write(`${accountsSummary(report, scale)}\n`);
+});
