@@ -20,3 +20,6 @@ export function withErrors<T extends Record<number, TSchema>>(responses: T) {
 
 /** An output timestamp: a Date (or ISO string) serialised as ISO-8601 UTC with milliseconds. */
 export const Timestamp = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
+
+/** A path id: a positive PostgreSQL integer (anything else → 422, never a database error). */
+export const IdParam = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });

@@ -8,6 +8,8 @@ import { AppError, envelope, type ValidationIssue } from '../lib/errors.js';
 import { isDatabaseUnavailable } from '../db/database.js';
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/** 22021 invalid byte sequence (NUL), 22P02 invalid text representation, 22003 numeric out of range, 22007/22008 bad datetime. */
+const INPUT_SQLSTATES = new Set(['22021', '22P02', '22003', '22007', '22008']);
 
 interface AjvIssue {
   keyword: string;
@@ -95,6 +97,12 @@ export function toAppError(error: unknown): AppError {
   const fastifyError = error as FastifyError;
   if (fastifyError?.validation) return AppError.validation(validationIssues(fastifyError));
   if (isDatabaseUnavailable(error)) return AppError.unavailable();
+  // Input the schemas let through but PostgreSQL refuses (a NUL character, an out-of-range number):
+  // the client's fault, so a 422, never a 500.
+  const sqlState = (error as { code?: unknown })?.code;
+  if (typeof sqlState === 'string' && INPUT_SQLSTATES.has(sqlState)) {
+    return AppError.validation([{ loc: ['body'], msg: 'Valeur refusée par la base de données (caractère ou nombre invalide)', type: 'value' }]);
+  }
   switch (fastifyError?.statusCode) {
     case 413:
       return new AppError(413);

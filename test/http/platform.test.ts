@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
+import { IdParam } from '../../src/lib/schemas.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -14,6 +16,11 @@ const testRoutes: FastifyPluginAsyncTypebox = async (app) => {
     id: request.params.id,
     body_was_empty: request.body === undefined,
   }));
+  app.get('/test/echo-db', { schema: { querystring: Type.Object({ q: Type.String() }) } }, async (request) => {
+    const row = await sql<{ q: string }>`SELECT ${request.query.q}::text AS q`.execute(app.db);
+    return row.rows[0];
+  });
+  app.get('/test/records/:id', { schema: { params: Type.Object({ id: IdParam }) } }, async (request) => ({ id: request.params.id }));
   app.get('/test/crash', async () => {
     throw new Error('SELECT secret_column FROM hidden_table');
   });
@@ -113,6 +120,19 @@ describe('error envelope', () => {
     assert.equal(response.statusCode, 422);
     const error = assertEnvelope(response, 422, 'VALIDATION_ERROR');
     assert.deepEqual(error.details[0].loc, ['path', 'id']);
+  });
+
+  test('a path id beyond the PostgreSQL integer range → 422, not a database error', async () => {
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/test/records/2147483647' })).statusCode, 200);
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/test/records/2147483648' });
+    assertEnvelope(response, 422, 'VALIDATION_ERROR');
+    assert.deepEqual(response.json().error.details[0].loc, ['path', 'id']);
+  });
+
+  test('a NUL character refused by PostgreSQL → 422, never 500', async () => {
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/test/echo-db?q=abc' })).json().q, 'abc');
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/test/echo-db?q=a%00b' });
+    assertEnvelope(response, 422, 'VALIDATION_ERROR');
   });
 
   test('unexpected error → 500 with a generic message, no stack or SQL', async () => {

@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MODE_FACTURATION_VALUES, STATUT_CONTRAT_VALUES, TYPE_CONTRAT_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, StringEnum } from '../../lib/listing.js';
-import { Timestamp } from '../../lib/schemas.js';
+import { IdParam, Timestamp } from '../../lib/schemas.js';
 import { NullableBoolean, NullableEnum, NullableInteger, NullableNumber, NullableText, OrNull } from './schemas.js';
 
 /** numeric(12,2): the largest storable amount. */
@@ -113,12 +113,12 @@ export type ContratCreateBody = Static<typeof ContratCreateSchema>;
 export const ContratPatchSchema = Type.Partial(ContratCreateSchema, { additionalProperties: false });
 export type ContratPatchBody = Static<typeof ContratPatchSchema>;
 
-export const ContratIdParamsSchema = Type.Object({ contrat_id: Type.Integer({ minimum: 1 }) });
+export const ContratIdParamsSchema = Type.Object({ contrat_id: IdParam });
 
 export const CONTRAT_SORT_FIELDS = ['id', 'date_fin', 'numero_contrat'] as const;
 
 export const ContratListQuerySchema = Type.Object({
-  client_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  client_id: Type.Optional(IdParam),
   statut: Type.Optional(EnumListQuery(STATUT_CONTRAT_VALUES)),
   type_contrat: Type.Optional(EnumListQuery(TYPE_CONTRAT_VALUES)),
   date_fin_max: Type.Optional(Type.String({ format: 'date', description: 'date_fin ≤ cette date (AAAA-MM-JJ)' })),

@@ -7,7 +7,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { NIVEAU_SERVICE_VALUES, TYPE_CLIENT_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryBoolean, StringEnum } from '../../lib/listing.js';
-import { Timestamp } from '../../lib/schemas.js';
+import { IdParam, Timestamp } from '../../lib/schemas.js';
 
 // --- shared input helpers (also used by the contract schemas) ------------------------------------
 
@@ -148,7 +148,7 @@ export type ClientCreateBody = Static<typeof ClientCreateSchema>;
 export const ClientPatchSchema = Type.Object(clientInputProperties, { additionalProperties: false });
 export type ClientPatchBody = Static<typeof ClientPatchSchema>;
 
-export const ClientIdParamsSchema = Type.Object({ client_id: Type.Integer({ minimum: 1 }) });
+export const ClientIdParamsSchema = Type.Object({ client_id: IdParam });
 
 export const CLIENT_SORT_FIELDS = ['id', 'nom_entreprise'] as const;
 

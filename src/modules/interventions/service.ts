@@ -253,6 +253,13 @@ function parseDateField(value: string | null | undefined, loc: (string | number)
   return parsed;
 }
 
+/** PostgreSQL text cannot hold U+0000: refuse it as bad input (422), never let it reach the database. */
+function checkNoNul(fields: Record<string, string | null | undefined>, location: 'body' | 'query', issues: ValidationIssue[]): void {
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === 'string' && value.includes('\u0000')) issues.push({ loc: [location, name], msg: 'Caractère NUL interdit', type: 'value' });
+  }
+}
+
 function checkTitre(value: string, issues: ValidationIssue[]): string {
   const titre = value.trim();
   if (titre === '') issues.push({ loc: ['body', 'titre'], msg: INTERVENTION_MESSAGES.titleRequired, type: 'too_short' });
@@ -302,6 +309,7 @@ export interface CreateInterventionInput {
 export async function createIntervention(app: FastifyInstance, actor: InterventionActor, input: CreateInterventionInput): Promise<InterventionOut> {
   const clientRequest = isClientRequest(actor);
   const issues: ValidationIssue[] = [];
+  checkNoNul({ titre: input.titre, description: input.description }, 'body', issues);
   const titre = checkTitre(input.titre, issues);
   const description = optionalText(input.description) ?? null;
   const type: TypeIntervention | null = clientRequest ? 'corrective' : (input.type ?? null);
@@ -435,6 +443,18 @@ export async function updateIntervention(app: FastifyInstance, actor: Interventi
     throw validationError([{ loc: ['body', 'statut'], msg: INTERVENTION_MESSAGES.statusViaDedicatedRoute, type: 'value' }]);
   }
   const issues: ValidationIssue[] = [];
+  checkNoNul(
+    {
+      titre: input.titre,
+      description: input.description,
+      rapport_intervention: input.rapportIntervention,
+      travaux_realises: input.travauxRealises,
+      recommandations: input.recommandations,
+      remarque: input.remarque,
+    },
+    'body',
+    issues,
+  );
   const requested: EditableValues = {};
   if (input.titre !== undefined && input.titre !== null) requested.titre = checkTitre(input.titre, issues);
   if (input.description !== undefined) requested.description = optionalText(input.description) ?? null;
@@ -562,6 +582,14 @@ export interface StatusChangeResult {
  */
 export async function changeStatus(app: FastifyInstance, actor: InterventionActor, id: number, input: ChangeStatusInput): Promise<StatusChangeResult> {
   const to = input.statut;
+  const issues: ValidationIssue[] = [];
+  checkNoNul({ remarque: input.remarque }, input.source ?? 'query', issues);
+  checkNoNul(
+    { rapport_intervention: input.closure?.rapportIntervention, travaux_realises: input.closure?.travauxRealises, recommandations: input.closure?.recommandations },
+    'body',
+    issues,
+  );
+  if (issues.length > 0) throw validationError(issues);
   const remarque = optionalText(input.remarque ?? '') ?? null;
   const technicienId = input.technicienId ?? null;
   const scope = interventionScope(actor);

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CANAL_VALUES, TYPE_NOTIFICATION_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryBoolean, StringEnum } from '../../lib/listing.js';
-import { Timestamp } from '../../lib/schemas.js';
+import { IdParam, Timestamp } from '../../lib/schemas.js';
 
 export const NotificationOutSchema = Type.Object(
   {
@@ -20,7 +20,7 @@ export const NotificationOutSchema = Type.Object(
 );
 export type NotificationOut = Static<typeof NotificationOutSchema>;
 
-const Id = Type.Integer({ minimum: 1 });
+const Id = IdParam;
 
 export const NotificationIdParamsSchema = Type.Object({ notification_id: Id });
 export const NotificationUserParamsSchema = Type.Object({ user_id: Id });

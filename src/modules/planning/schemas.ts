@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PRIORITE_VALUES, STATUT_PLANNING_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryTimestamp, StringEnum } from '../../lib/listing.js';
-import { Timestamp } from '../../lib/schemas.js';
+import { IdParam, Timestamp } from '../../lib/schemas.js';
 import { STATUTS_PLANNING_CREATION } from './policy.js';
 
 const FREQUENCE_LABELS = ['journalier', 'hebdomadaire', 'mensuelle', 'trimestrielle', 'semestrielle', 'annuelle'] as const;
@@ -35,7 +35,7 @@ const Frequence = Type.String({
     'trimestriel (trimestrielle, quarterly), semestriel (semestrielle, semiannual, semi-annual), annuel (annuelle, yearly, annual) ; ' +
     'insensible à la casse et aux accents',
 });
-const Id = Type.Integer({ minimum: 1 });
+const Id = IdParam;
 const Commentaire = Type.String({ maxLength: 255 });
 const Priorite = StringEnum(PRIORITE_VALUES);
 

@@ -6,6 +6,7 @@
  * `null` into `""`, which means something else here (an empty optional text clears the field).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { IdParam } from '../../lib/schemas.js';
 import { DISPONIBILITE_VALUES, NIVEAU_VALUES } from '../../db/schema.js';
 import { paginationQuery, QueryBoolean, StringEnum } from '../../lib/listing.js';
 import { UserOutSchema } from '../users/schemas.js';
@@ -55,7 +56,7 @@ export type TechnicienOut = Static<typeof TechnicienOutSchema>;
 
 // --- technicians ---------------------------------------------------------------------------------
 
-export const TechnicienIdParamsSchema = Type.Object({ technicien_id: Type.Integer({ minimum: 1 }) });
+export const TechnicienIdParamsSchema = Type.Object({ technicien_id: IdParam });
 
 /** Limits of domain.md §3 (techniciens); strings are trimmed and an empty one is stored as NULL. */
 const technicienFields = {
@@ -68,7 +69,7 @@ const technicienFields = {
     ),
   ),
   competences_ids: Type.Optional(
-    Nullable(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500, description: 'Identifiants des compétences (remplace tout l’ensemble)' })),
+    Nullable(Type.Array(IdParam, { maxItems: 500, description: 'Identifiants des compétences (remplace tout l’ensemble)' })),
   ),
   niveau_technicien: Type.Optional(NullableEnum(NIVEAU_VALUES)),
   numero_badge: Type.Optional(Nullable(Type.String({ maxLength: 20, description: 'Unique' }))),
@@ -106,7 +107,7 @@ export const TechnicienListQuerySchema = Type.Object({
 
 // --- skills --------------------------------------------------------------------------------------
 
-export const CompetenceIdParamsSchema = Type.Object({ competence_id: Type.Integer({ minimum: 1 }) });
+export const CompetenceIdParamsSchema = Type.Object({ competence_id: IdParam });
 
 const Nom = Type.String({ maxLength: 255, description: 'Unique sans tenir compte de la casse ni des espaces autour' });
 const Domaine = Type.String({ maxLength: 100, description: `Défaut : general` });

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLE_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryBoolean, StringEnum } from '../../lib/listing.js';
-import { Timestamp } from '../../lib/schemas.js';
+import { IdParam, Timestamp } from '../../lib/schemas.js';
 import { TokenResponseSchema } from '../auth/schemas.js';
 
 /** A JSON-schema enum, so that a wrong value gets one 422 listing the accepted roles. */
@@ -30,14 +30,14 @@ const FullName = Type.String({ maxLength: 255 });
 const Email = Type.String({ maxLength: 255, description: 'Adresse e-mail (stockée en minuscules)' });
 /** New passwords are checked by the policy (400); the cap only bounds argon2's work. */
 const Password = Type.String({ maxLength: 1024 });
-const ClientId = Type.Integer({ minimum: 1 });
+const ClientId = IdParam;
 /**
  * One `type: ['integer', 'null']` rather than a union: with the app's type coercion, a union would
  * turn `0` into null (the null branch coerces it) instead of refusing it.
  */
 const NullableClientId = Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, description: 'Uniquement pour le rôle client' });
 
-export const UserIdParamsSchema = Type.Object({ user_id: Type.Integer({ minimum: 1 }) });
+export const UserIdParamsSchema = Type.Object({ user_id: IdParam });
 
 export const UserCreateSchema = Type.Object({
   username: Username,

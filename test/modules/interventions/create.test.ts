@@ -226,6 +226,13 @@ describe('creation errors (no row written)', () => {
     });
   });
 
+  test('a NUL character in a text field → 422 (never a database error)', async () => {
+    await expectRefused(w.resp.headers, { titre: 'a\u0000b', type: 'corrective', equipement_id: w.e1 }, 422, 'Caractère NUL interdit', (error) => {
+      assert.deepEqual(error.details, [{ loc: ['body', 'titre'], msg: 'Caractère NUL interdit', type: 'value' }]);
+    });
+    await expectRefused(w.resp.headers, { titre: 'ok', description: '\u0000', type: 'corrective', equipement_id: w.e1 }, 422, 'Caractère NUL interdit');
+  });
+
   test('invalid dates → 422 format', async () => {
     await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', equipement_id: w.e1, date_limite: 'demain' }, 422, 'Erreur de validation des données');
     await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', equipement_id: w.e1, date_limite: '2026-02-30' }, 422, 'Erreur de validation des données', (error) => {

@@ -129,6 +129,7 @@ describe('field edits', () => {
     await expectRefused(id, { technicien_id: 'T1' }, 422, generic);
     await expectRefused(id, { technicien_id: 0 }, 422, generic);
     await expectRefused(id, { equipement_id: -3 }, 422, generic);
+    await expectRefused(id, { recommandations: 'x\u0000y' }, 422, 'Caractère NUL interdit');
     const malformed = await t.app.inject({ method: 'PATCH', url: `/api/v1/interventions/${id}`, headers: { ...w.resp.headers, 'content-type': 'application/json' }, payload: '{"titre":' });
     assert.equal(malformed.statusCode, 422);
     assert.deepEqual(errorOf(malformed).details, [{ loc: ['body'], msg: 'JSON invalide', type: 'json_invalid' }]);

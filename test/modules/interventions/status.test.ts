@@ -279,6 +279,9 @@ describe('query string and JSON body', () => {
     const unknownBody = await viaBody(w.resp, id, { statut: 'EN_COURS' });
     assert.equal(unknownBody.statusCode, 422);
     assert.deepEqual((errorOf(unknownBody).details as { loc: unknown[]; type: string }[]).map((d) => [d.loc, d.type]), [[['body', 'statut'], 'enum']]);
+    const nul = await viaBody(w.resp, id, { statut: 'en_attente', remarque: 'a\u0000' });
+    assert.equal(nul.statusCode, 422);
+    assert.deepEqual(errorOf(nul).details, [{ loc: ['body', 'remarque'], msg: 'Caractère NUL interdit', type: 'value' }]);
     const wrongType = await viaQuery(w.resp, id, { statut: 'affectee', technicien_id: 'abc' });
     assert.equal(wrongType.statusCode, 422);
     assert.deepEqual(await snapshot(t, id), before);
