@@ -13,6 +13,8 @@ import { passwordProblems } from '../src/seed/accounts.js';
 import { accountsSummary, runSeed, ScaleConflict, seededAccounts, SeedConflict, SeedRefused } from '../src/seed/run.js';
 import { CliError, cliLogger, EXIT_CONFLICT, loadCliConfig, runCli, withDatabase } from './lib/cli.js';
 
+/** 10,000 units = 50 million interventions: far beyond any useful volume. */
+const MAX_SCALE = 10_000;
 const USAGE = 'Usage : npm run seed:demo [-- --scale N --seed S --allow-production]';
 const PRODUCTION_REFUSAL = 'Refusé : ENVIRONMENT=production. Les données de démonstration ne sont pas destinées à la production ; ajoutez --allow-production pour passer outre.';
 
@@ -37,7 +39,9 @@ runCli(async () => {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (!/^\d{1,7}$/.test(values.scale)) throw new CliError(`--scale doit être un entier positif ou nul (reçu : ${values.scale})\n${USAGE}`);
+  if (!/^\d{1,6}$/.test(values.scale) || Number(values.scale) > MAX_SCALE) {
+    throw new CliError(`--scale doit être un entier positif ou nul, au plus ${MAX_SCALE} (reçu : ${values.scale})\n${USAGE}`);
+  }
   const scale = Number(values.scale);
   if (values.seed.length === 0 || values.seed.length > 100) throw new CliError('--seed doit contenir entre 1 et 100 caractères');
   if (values['with-documents']) throw new CliError('--with-documents n’est pas encore disponible (module documents non livré).');

@@ -52,7 +52,7 @@ export const scaleKeys = {
 };
 
 /** Extracts the number of an intervention tag at the end of a title (POSIX regex). */
-const TAG_PATTERN = '\\[SC-([0-9]{7})\\]$';
+const TAG_PATTERN = '\\[SC-([0-9]{7,})\\]$';
 
 // -------------------------------------------------------------------------------------------------
 // Distributions (per unit of 5,000 interventions; exact counts, shuffled)

@@ -3,6 +3,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { createLimiter } from '../../lib/semaphore.js';
 
 const PARAMETERS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 const CURRENT_PREFIX = '$argon2id$v=19$m=19456,t=2,p=1$';
@@ -13,16 +14,25 @@ export interface PasswordHasher {
   verify(storedHash: string, password: string): Promise<boolean>;
 }
 
+/**
+ * argon2 runs on libuv's thread pool (4 threads by default), which also serves the WebCrypto HMAC
+ * of every JWT check. Two hashes at a time at most keep threads free for the other requests
+ * (measured with `npm run bench:login`: a login storm otherwise queues every token check behind it).
+ */
+const ARGON2_CONCURRENCY = 2;
+const limited = createLimiter(ARGON2_CONCURRENCY);
+
 export const argon2Hasher: PasswordHasher = {
   /** Passwords are used exactly as sent, after Unicode NFC normalisation. */
-  hash: (password) => hash(password.normalize('NFC'), PARAMETERS),
-  async verify(storedHash, password) {
-    try {
-      return await verify(storedHash, password.normalize('NFC'));
-    } catch {
-      return false;
-    }
-  },
+  hash: (password) => limited(() => hash(password.normalize('NFC'), PARAMETERS)),
+  verify: (storedHash, password) =>
+    limited(async () => {
+      try {
+        return await verify(storedHash, password.normalize('NFC'));
+      } catch {
+        return false;
+      }
+    }),
 };
 
 export function hashPassword(password: string): Promise<string> {
