@@ -10,7 +10,7 @@ import { readEnvironment } from '../src/config/index.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { hashPassword } from '../src/modules/auth/password-hash.js';
 import { passwordProblems } from '../src/seed/accounts.js';
-import { accountsSummary, runSeed, ScaleConflict, seededAccounts, SeedConflict, SeedRefused } from '../src/seed/run.js';
+import { accountsSummary, runSeed, seededAccounts, SeedConflict, SeedRefused } from '../src/seed/run.js';
 import { CliError, cliLogger, EXIT_CONFLICT, loadCliConfig, runCli, withDatabase } from './lib/cli.js';
 
 /** 10,000 units = 50 million interventions: far beyond any useful volume. */
@@ -72,7 +72,7 @@ runCli(async () => {
         progress: (line) => process.stderr.write(`${line}\n`),
       });
     } catch (error) {
-      if (error instanceof SeedConflict || error instanceof ScaleConflict) throw new CliError(error.message, EXIT_CONFLICT);
+      if (error instanceof SeedConflict) throw new CliError(error.message, EXIT_CONFLICT);
       if (error instanceof SeedRefused) throw new CliError(error.message);
       throw error;
     }

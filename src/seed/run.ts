@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.js';
 import { DEMO_ACCOUNTS, passwordProblems, PasswordHashCache, scaleAccountsOfUnit, SCALE_PASSWORD, SCALE_PER_UNIT, type SeedAccount } from './accounts.js';
 import { seedDemo, type DemoResult } from './demo.js';
 import { SeedConflict, SeedRefused } from './errors.js';
-import { generateUnit, presentUnits, ScaleConflict, writeUnit, type UnitCounts } from './scale.js';
+import { generateUnit, presentUnits, writeUnit, type UnitCounts } from './scale.js';
 
 export interface SeedOptions {
   /** Units of scale data (0 = the demo data set only). */
@@ -145,4 +145,4 @@ export function accountsSummary(report: SeedReport, scale: number): string {
   return lines.join('\n');
 }
 
-export { ScaleConflict, SeedConflict, SeedRefused };
+export { SeedConflict, SeedRefused };

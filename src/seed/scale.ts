@@ -5,7 +5,7 @@
  *
  * - Deterministic: unit u is generated from its own PRNG seeded by (S, u), whatever the other units.
  * - Idempotent: each unit is written in one transaction, so a unit is either wholly present or
- *   absent; its last intervention (title, on its equipment serial) marks it. Running again with the
+ *   absent; its last intervention (the tag at the end of its title) marks it. Running again with the
  *   same N adds nothing; a larger N adds the missing units. Generated natural keys (e-mails, client
  *   names, contract numbers, serials, titles) are numbered continuously across units.
  * - Fast: rows are built in memory and written with multi-row `INSERT … SELECT FROM unnest(…)`
@@ -26,6 +26,7 @@ import type {
 } from '../db/schema.js';
 import { scaleAccountsOfUnit, SCALE_PER_UNIT, type SeedAccount } from './accounts.js';
 import { bulkInsert, type Cell } from './bulk.js';
+import { SeedConflict } from './errors.js';
 import { exactCounts, Random, weighted } from './random.js';
 
 const MINUTE = 60_000;
@@ -541,12 +542,10 @@ async function lookup(trx: Transaction<Database>, table: 'clients' | 'contrats' 
   const map = new Map(rows.map((r) => [r.k, r.id]));
   return keys.map((key) => {
     const id = map.get(key);
-    if (id === undefined) throw new ScaleConflict(`${table} : « ${key} » n'a pas pu être créé (une autre ligne occupe déjà une de ses clés uniques).`);
+    if (id === undefined) throw new SeedConflict(`${table} : « ${key} » n'a pas pu être créé (une autre ligne occupe déjà une de ses clés uniques).`);
     return id;
   });
 }
-
-export class ScaleConflict extends Error {}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -617,7 +616,7 @@ export async function writeUnit(trx: Transaction<Database>, data: GeneratedUnit,
   const techByUser = new Map(techRows.map((r) => [r.user_id, r.id]));
   const techIds = techUserIds.map((userId) => {
     const id = techByUser.get(userId);
-    if (id === undefined) throw new ScaleConflict(`techniciens : profil du compte ${userId} non créé (numéro de badge déjà utilisé).`);
+    if (id === undefined) throw new SeedConflict(`techniciens : profil du compte ${userId} non créé (numéro de badge déjà utilisé).`);
     return id;
   });
   if (context.competenceIds.length > 0) {
