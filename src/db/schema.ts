@@ -490,6 +490,13 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   lockouts: LockoutsTable;
   email_outbox: EmailOutboxTable;
+  intervention_status_counts: InterventionStatusCountsTable;
+}
+
+/** Per-status totals of interventions, kept by triggers (migration 000003); serves unscoped list counts. */
+export interface InterventionStatusCountsTable {
+  statut: StatutIntervention;
+  total: number;
 }
 
 /** Every table of the first-release schema. */

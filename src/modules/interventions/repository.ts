@@ -149,7 +149,19 @@ function withOutColumns(db: Db, rows: AliasedSelectQueryBuilder<InterventionRowF
 
 export type InterventionOutRow = Awaited<ReturnType<ReturnType<typeof withOutColumns>['executeTakeFirstOrThrow']>>;
 
+/** True when the filters are at most a status list: the total is then the sum of the status counters. */
+function countableFromCounters(scope: InterventionScope, filters: InterventionFilters): boolean {
+  if (scope.kind !== 'all') return false;
+  return Object.entries(filters).every(([key, value]) => value === undefined || key === 'statuts');
+}
+
 export async function countInterventions(db: Db, scope: InterventionScope, filters: InterventionFilters, now: Date): Promise<number> {
+  if (countableFromCounters(scope, filters)) {
+    let counters = db.selectFrom('intervention_status_counts').select(sql<string>`coalesce(sum(total), 0)`.as('total'));
+    if (filters.statuts && filters.statuts.length > 0) counters = counters.where('statut', 'in', filters.statuts);
+    const totals = await counters.executeTakeFirstOrThrow();
+    return Number(totals.total);
+  }
   const row = await filterInterventions(db, scope, filters, now)
     .select((eb) => eb.fn.countAll<string>().as('total'))
     .executeTakeFirstOrThrow();
