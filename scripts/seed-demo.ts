@@ -59,7 +59,10 @@ runCli(async () => {
     throw new CliError(`Mot de passe refusé par la politique :\n${shown.join('\n')}`);
   }
 
-  const report = await withDatabase(config, async ({ db }) => {
+  // A connection holds the seed's advisory lock while two units are written concurrently, and the
+  // final VACUUM of a large seed outlasts DB_STATEMENT_TIMEOUT_MS: a pool of at least 4, no timeout.
+  const seedConfig = { ...config, database: { ...config.database, poolMax: Math.max(config.database.poolMax, 4), statementTimeoutMs: 0 } };
+  const report = await withDatabase(seedConfig, async ({ db }) => {
     await migrateToLatest(db, cliLogger);
     try {
       return await runSeed(db, {

@@ -74,13 +74,22 @@ describe('refusals (nothing written)', () => {
   let production: Run;
   let policy: Run;
   let badScale: Run;
+  let conflict: Run;
   before(async () => {
+    // A username of the demo set held by another e-mail: the demo transaction must roll back whole.
+    const squatter = await database.db
+      .insertInto('users')
+      .values({ username: 'Admin', full_name: 'Autre', email: 'autre@exemple.test', hashed_password: 'x', role: 'responsable' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     // Independent refusals, run side by side.
-    [production, policy, badScale] = await Promise.all([
+    [production, policy, badScale, conflict] = await Promise.all([
       seed([], { ENVIRONMENT: 'production' }),
       seed(['--scale', '1'], { PASSWORD_MIN_LENGTH: '20' }),
       seed(['--scale', 'dix']),
+      seed([]),
     ]);
+    await database.db.deleteFrom('users').where('id', '=', squatter.id).execute();
   });
 
   test('ENVIRONMENT=production without --allow-production → exit 1', () => {
@@ -100,7 +109,12 @@ describe('refusals (nothing written)', () => {
     assert.match(badScale.stderr, /--scale doit être un entier positif ou nul/);
   });
 
-  test('the database is untouched by every refusal', async () => {
+  test('a natural key held by another record → exit 2 (conflict), naming it', () => {
+    assert.equal(conflict.code, 2, conflict.stderr);
+    assert.match(conflict.stderr, /Nom d'utilisateur « admin » déjà utilisé par autre@exemple\.test/);
+  });
+
+  test('the database is untouched by every refusal (the conflicting run rolled back)', async () => {
     assert.deepEqual(Object.values(await rowCounts()), TABLES.map(() => 0));
   });
 });
