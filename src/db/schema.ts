@@ -493,9 +493,10 @@ export interface Database {
   intervention_status_counts: InterventionStatusCountsTable;
 }
 
-/** Per-status totals of interventions, kept by triggers (migration 000003); serves unscoped list counts. */
+/** Totals of interventions per (statut, priorite), kept by triggers (migration 000003). */
 export interface InterventionStatusCountsTable {
   statut: StatutIntervention;
+  priorite: Priorite;
   total: number;
 }
 

@@ -13,13 +13,13 @@ after(async () => {
 });
 
 async function counters(): Promise<Record<string, number>> {
-  const rows = await database.db.selectFrom('intervention_status_counts').selectAll().where('total', '>', 0).execute();
-  return Object.fromEntries(rows.map((row) => [row.statut, Number(row.total)]));
+  const rows = await database.db.selectFrom('intervention_status_counts').selectAll().where('total', '>', 0).orderBy(['statut', 'priorite']).execute();
+  return Object.fromEntries(rows.map((row) => [`${row.statut}/${row.priorite}`, Number(row.total)]));
 }
 
 async function actual(): Promise<Record<string, number>> {
-  const rows = await sql<{ statut: string; n: number }>`SELECT statut, count(*)::int AS n FROM interventions GROUP BY statut`.execute(database.db);
-  return Object.fromEntries(rows.rows.map((row) => [row.statut, row.n]));
+  const rows = await sql<{ k: string; n: number }>`SELECT statut || '/' || priorite AS k, count(*)::int AS n FROM interventions GROUP BY 1 ORDER BY 1`.execute(database.db);
+  return Object.fromEntries(rows.rows.map((row) => [row.k, row.n]));
 }
 
 test('the per-status counters follow bulk inserts, status updates, other updates and deletes', async () => {
@@ -29,11 +29,11 @@ test('the per-status counters follow bulk inserts, status updates, other updates
     .insertInto('interventions')
     .values(Array.from({ length: 30 }, (_, i) => ({ titre: `Bulk ${i}`, type_intervention: 'corrective' as const, equipement_id: equipementId, statut: i % 3 === 0 ? ('annulee' as const) : ('ouverte' as const) })))
     .execute();
-  assert.deepEqual(await counters(), { ouverte: 20, annulee: 10 });
+  assert.deepEqual(await counters(), { 'annulee/normale': 10, 'ouverte/normale': 20 });
 
   await db.updateTable('interventions').set({ statut: 'archivee' }).where('statut', '=', 'annulee').where('titre', 'in', ['Bulk 0', 'Bulk 3', 'Bulk 6']).execute();
   await db.updateTable('interventions').set({ priorite: 'haute' }).execute();
-  assert.deepEqual(await counters(), { ouverte: 20, annulee: 7, archivee: 3 });
+  assert.deepEqual(await counters(), { 'annulee/haute': 7, 'archivee/haute': 3, 'ouverte/haute': 20 });
 
   await db.deleteFrom('interventions').where('statut', '=', 'ouverte').where('titre', 'like', 'Bulk 1%').execute();
   assert.deepEqual(await counters(), await actual());

@@ -161,7 +161,7 @@ const DOMAIN_COLUMNS: Record<string, string> = {
     success boolean ! | reason text`,
   lockouts: `scope text ! | key varchar(255) ! | failures integer ! | last_failure_at timestamptz | locked_until timestamptz |
     updated_at timestamptz !`,
-  intervention_status_counts: `statut text ! | total bigint !`,
+  intervention_status_counts: `statut text ! | priorite text ! | total bigint !`,
   email_outbox: `id bigint ! | notification_id integer | to_address varchar(255) ! | subject varchar(255) ! | body_text text ! |
     body_html text ! | status text ! | attempts integer ! | next_attempt_at timestamptz ! | last_error varchar(1000) |
     created_at timestamptz ! | sent_at timestamptz`,

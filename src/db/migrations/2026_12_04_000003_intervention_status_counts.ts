@@ -1,6 +1,7 @@
 /**
  * Exact totals without counting a million rows: `X-Total-Count` of an unscoped intervention list
- * (optionally filtered by status) is the sum of per-status counters, kept by statement-level
+ * (optionally filtered by status) and the dashboard's status × priority figures are sums of
+ * per-(status, priority) counters, kept by statement-level
  * triggers (one update per statement, so bulk inserts stay cheap). Plus the indexes that serve a
  * technician's or a client's list in the default `-date_creation` order.
  */
@@ -9,38 +10,41 @@ import { type Kysely, sql } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE intervention_status_counts (
-      statut text PRIMARY KEY,
-      total bigint NOT NULL DEFAULT 0 CHECK (total >= 0)
+      statut text NOT NULL,
+      priorite text NOT NULL,
+      total bigint NOT NULL DEFAULT 0 CHECK (total >= 0),
+      PRIMARY KEY (statut, priorite)
     )`.execute(db);
   await sql`
-    INSERT INTO intervention_status_counts (statut, total)
-    SELECT s.statut, count(i.id)
+    INSERT INTO intervention_status_counts (statut, priorite, total)
+    SELECT s.statut, p.priorite, count(i.id)
     FROM unnest(ARRAY['ouverte','affectee','en_cours','en_attente','cloturee','annulee','archivee']) AS s(statut)
-    LEFT JOIN interventions i ON i.statut = s.statut
-    GROUP BY s.statut`.execute(db);
+    CROSS JOIN unnest(ARRAY['urgente','haute','normale','basse','programmee']) AS p(priorite)
+    LEFT JOIN interventions i ON i.statut = s.statut AND i.priorite = p.priorite
+    GROUP BY s.statut, p.priorite`.execute(db);
 
-  // Deltas are applied in status order, so concurrent statements lock the counter rows in one order.
+  // Deltas are applied in key order, so concurrent statements lock the counter rows in one order.
   await sql`
     CREATE FUNCTION intervention_status_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF TG_OP = 'INSERT' THEN
         UPDATE intervention_status_counts c SET total = c.total + d.n
-        FROM (SELECT statut, count(*) AS n FROM new_rows GROUP BY statut ORDER BY statut) d
-        WHERE c.statut = d.statut;
+        FROM (SELECT statut, priorite, count(*) AS n FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2) d
+        WHERE c.statut = d.statut AND c.priorite = d.priorite;
       ELSIF TG_OP = 'DELETE' THEN
         UPDATE intervention_status_counts c SET total = c.total - d.n
-        FROM (SELECT statut, count(*) AS n FROM old_rows GROUP BY statut ORDER BY statut) d
-        WHERE c.statut = d.statut;
+        FROM (SELECT statut, priorite, count(*) AS n FROM old_rows GROUP BY 1, 2 ORDER BY 1, 2) d
+        WHERE c.statut = d.statut AND c.priorite = d.priorite;
       ELSE
         UPDATE intervention_status_counts c SET total = c.total + d.n
         FROM (
-          SELECT statut, sum(n) AS n FROM (
-            SELECT statut, count(*) AS n FROM new_rows GROUP BY statut
+          SELECT statut, priorite, sum(n) AS n FROM (
+            SELECT statut, priorite, count(*) AS n FROM new_rows GROUP BY 1, 2
             UNION ALL
-            SELECT statut, -count(*) AS n FROM old_rows GROUP BY statut
-          ) x GROUP BY statut HAVING sum(n) <> 0 ORDER BY statut
+            SELECT statut, priorite, -count(*) AS n FROM old_rows GROUP BY 1, 2
+          ) x GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2
         ) d
-        WHERE c.statut = d.statut;
+        WHERE c.statut = d.statut AND c.priorite = d.priorite;
       END IF;
       RETURN NULL;
     END $$`.execute(db);

@@ -3,7 +3,7 @@
  * scope. For a technician or a client, the rows in scope are read once (a MATERIALIZED CTE through
  * the `(technicien_id, statut)` / `(client_id, statut)` index) and counted. For the full scope, each
  * part is written so that an index serves it on a large table:
- * - statuses × priorities: GROUP BY over an index-only scan of `interventions_statut_priorite_idx`;
+ * - statuses × priorities: the trigger-maintained `intervention_status_counts` (migration 000003);
  * - overdue: the partial index on `date_limite` for active statuses;
  * - closed this month: the partial index on `date_cloture`;
  * - the 6-month series: one range count per month on `date_creation` (its index). The month
@@ -68,6 +68,10 @@ export function dashboardQuery(scope: DashboardScope, now: Date, timeZone: strin
       )`
     : sql``;
   const source = restricted ? sql`scoped i` : sql`interventions i`;
+  // Full scope: the counters replace a scan of every row (≈ 45 ms on 1M rows).
+  const groups = restricted
+    ? sql`(SELECT i.statut, i.priorite, count(*)::int AS n FROM scoped i GROUP BY i.statut, i.priorite)`
+    : sql`(SELECT statut, priorite, total::int AS n FROM intervention_status_counts WHERE total > 0)`;
   const tz = sql`${timeZone}::text`;
   // The first instant of the current month in APP_TIMEZONE, as a local timestamp.
   const currentMonth = sql`date_trunc('month', ${now}::timestamptz AT TIME ZONE ${tz})`;
@@ -84,8 +88,7 @@ export function dashboardQuery(scope: DashboardScope, now: Date, timeZone: strin
   return sql<Row>`
     ${withScoped}
     SELECT
-      (SELECT coalesce(json_agg(json_build_array(g.statut, g.priorite, g.n)), '[]')
-         FROM (SELECT i.statut, i.priorite, count(*)::int AS n FROM ${source} GROUP BY i.statut, i.priorite) g) AS groups,
+      (SELECT coalesce(json_agg(json_build_array(g.statut, g.priorite, g.n)), '[]') FROM ${groups} g) AS groups,
       (SELECT count(*)::int FROM ${source}
          WHERE i.statut IN ('ouverte', 'affectee', 'en_cours', 'en_attente') AND i.date_limite < ${now}::timestamptz) AS en_retard,
       (SELECT count(*)::int FROM ${source}
