@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** The error envelope of api.md §2, declared on every route for the OpenAPI document. */
 export const ErrorEnvelopeSchema = Type.Object(
@@ -23,3 +23,24 @@ export const Timestamp = Type.Unsafe<Date | string>({ type: 'string', format: 'd
 
 /** A path id: a positive PostgreSQL integer (anything else → 422, never a database error). */
 export const IdParam = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+
+/*
+ * Nullable inputs use `nullable: true`, not `anyOf [X, null]`: with the app's Ajv `coerceTypes`
+ * (kept because the legacy front end sends numbers as strings), a union's first branch would turn
+ * an explicit null into `0` or `""`.
+ */
+
+/** An input value of `schema`, or null. */
+export function Nullable<T extends TSchema>(schema: T, description?: string) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true, ...(description ? { description } : {}) });
+}
+
+/** An input enum value, or null. */
+export function NullableEnum<const T extends readonly string[]>(values: T, description?: string) {
+  return Type.Unsafe<T[number] | null>({ type: 'string', nullable: true, enum: [...values, null], ...(description ? { description } : {}) });
+}
+
+/** An output value of `schema`, or null. */
+export function OrNull<T extends TSchema>(schema: T) {
+  return Type.Union([schema, Type.Null()]);
+}

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { AUDIT_OUTCOME_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryTimestamp, StringEnum } from '../../lib/listing.js';
-import { Timestamp } from '../../lib/schemas.js';
+import { OrNull, Timestamp } from '../../lib/schemas.js';
 
-const NullableString = Type.Union([Type.String(), Type.Null()]);
+const NullableString = OrNull(Type.String());
 
 /** Every audit_events column (api.md §3): `ip` as text, `details` as an object. */
 export const AuditEventOutSchema = Type.Object(

@@ -1,29 +1,22 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CRITICITE_VALUES, STATUT_EQUIPEMENT_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, StringEnum } from '../../lib/listing.js';
-import { Timestamp } from '../../lib/schemas.js';
+import { IdParam, Nullable, NullableEnum, Timestamp } from '../../lib/schemas.js';
 
 /** PostgreSQL `integer`: a larger id could never match and would make the query fail. */
-const PG_INT_MAX = 2_147_483_647;
 /** numeric(12,2). */
 const MONEY_MAX = 9_999_999_999.99;
 
-const Id = Type.Integer({ minimum: 1, maximum: PG_INT_MAX });
-
-/*
- * Nullable inputs are declared with `nullable: true` rather than an `anyOf` with null: with the
- * app's Ajv `coerceTypes`, a union's first branch would coerce an explicit null into `0` or `""`
- * (and `0`/`false` into null in the null branch), which would change its meaning here.
- */
+const Id = IdParam;
 
 /** An optional input field that may also be null. */
-function Nullable<T extends TSchema>(schema: T, description?: string) {
-  return Type.Optional(Type.Unsafe<Static<T> | null>({ ...schema, nullable: true, ...(description ? { description } : {}) }));
+function OptionalNullable<T extends TSchema>(schema: T, description?: string) {
+  return Type.Optional(Nullable(schema, description));
 }
 
 /** An optional enum input that may also be null. */
-function NullableEnum<const T extends readonly string[]>(values: T, description: string) {
-  return Type.Optional(Type.Unsafe<T[number] | null>({ type: 'string', nullable: true, enum: [...values, null], description }));
+function OptionalNullableEnum<const T extends readonly string[]>(values: T, description: string) {
+  return Type.Optional(NullableEnum(values, description));
 }
 
 export const StatutEquipementSchema = StringEnum(STATUT_EQUIPEMENT_VALUES);
@@ -67,10 +60,10 @@ export const EquipementDeletedSchema = Type.Object({ detail: Type.String() });
 // that is empty after trimming is stored as NULL.
 
 const inputProperties = {
-  nom: Nullable(Type.String({ maxLength: 255 }), 'Unique, insensible à la casse'),
-  type: Nullable(Type.String({ maxLength: 100 }), 'Type d’équipement (texte libre). Alias : type_equipement ; `type` l’emporte si les deux sont donnés'),
-  type_equipement: Nullable(Type.String({ maxLength: 100 }), 'Alias de `type`'),
-  localisation: Nullable(Type.String({ maxLength: 255 })),
+  nom: OptionalNullable(Type.String({ maxLength: 255 }), 'Unique, insensible à la casse'),
+  type: OptionalNullable(Type.String({ maxLength: 100 }), 'Type d’équipement (texte libre). Alias : type_equipement ; `type` l’emporte si les deux sont donnés'),
+  type_equipement: OptionalNullable(Type.String({ maxLength: 100 }), 'Alias de `type`'),
+  localisation: OptionalNullable(Type.String({ maxLength: 255 })),
   // The string branch comes first (and carries the null): a number reaches the service as its
   // string form, so that `true` is not coerced into 1 nor `null` into 0; the service parses it.
   frequence_entretien: Type.Optional(
@@ -79,21 +72,21 @@ const inputProperties = {
         'Nombre de jours (1–3650, entier ou chaîne de chiffres) ou libellé : journalier/daily, hebdomadaire/weekly, bimensuel(le), mensuel(le)/monthly, trimestriel(le)/quarterly, semestriel(le)/semiannual, annuel(le)/yearly. Chaîne vide = aucune',
     }),
   ),
-  numero_serie: Nullable(Type.String({ maxLength: 100 }), 'Unique'),
-  code_interne: Nullable(Type.String({ maxLength: 50 }), 'Unique'),
-  marque: Nullable(Type.String({ maxLength: 100 })),
-  modele: Nullable(Type.String({ maxLength: 100 })),
-  batiment: Nullable(Type.String({ maxLength: 100 })),
-  etage: Nullable(Type.String({ maxLength: 20 })),
-  zone: Nullable(Type.String({ maxLength: 100 })),
-  statut: NullableEnum(STATUT_EQUIPEMENT_VALUES, 'Défaut : operationnel'),
-  criticite: NullableEnum(CRITICITE_VALUES, 'Défaut : standard'),
-  description: Nullable(Type.String()),
-  date_mise_en_service: Nullable(Type.String({ maxLength: 64 }), 'Date ISO-8601 (sans décalage = UTC)'),
-  date_fin_garantie: Nullable(Type.String({ maxLength: 64 }), 'Date ISO-8601 (sans décalage = UTC)'),
-  cout_acquisition: Nullable(Type.Number({ minimum: 0, maximum: MONEY_MAX }), 'MAD, ≥ 0'),
-  client_id: Nullable(Id, 'Client propriétaire (null = équipement de MIF)'),
-  contrat_id: Nullable(Id, 'Contrat ; doit appartenir au client (par défaut, le client du contrat)'),
+  numero_serie: OptionalNullable(Type.String({ maxLength: 100 }), 'Unique'),
+  code_interne: OptionalNullable(Type.String({ maxLength: 50 }), 'Unique'),
+  marque: OptionalNullable(Type.String({ maxLength: 100 })),
+  modele: OptionalNullable(Type.String({ maxLength: 100 })),
+  batiment: OptionalNullable(Type.String({ maxLength: 100 })),
+  etage: OptionalNullable(Type.String({ maxLength: 20 })),
+  zone: OptionalNullable(Type.String({ maxLength: 100 })),
+  statut: OptionalNullableEnum(STATUT_EQUIPEMENT_VALUES, 'Défaut : operationnel'),
+  criticite: OptionalNullableEnum(CRITICITE_VALUES, 'Défaut : standard'),
+  description: OptionalNullable(Type.String()),
+  date_mise_en_service: OptionalNullable(Type.String({ maxLength: 64 }), 'Date ISO-8601 (sans décalage = UTC)'),
+  date_fin_garantie: OptionalNullable(Type.String({ maxLength: 64 }), 'Date ISO-8601 (sans décalage = UTC)'),
+  cout_acquisition: OptionalNullable(Type.Number({ minimum: 0, maximum: MONEY_MAX }), 'MAD, ≥ 0'),
+  client_id: OptionalNullable(Id, 'Client propriétaire (null = équipement de MIF)'),
+  contrat_id: OptionalNullable(Id, 'Contrat ; doit appartenir au client (par défaut, le client du contrat)'),
 };
 
 /**

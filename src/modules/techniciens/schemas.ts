@@ -5,23 +5,13 @@
  * than a `string | null` union: with the app's `coerceTypes`, a union's string branch would turn
  * `null` into `""`, which means something else here (an empty optional text clears the field).
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { IdParam } from '../../lib/schemas.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { IdParam, Nullable, NullableEnum, OrNull } from '../../lib/schemas.js';
 import { DISPONIBILITE_VALUES, NIVEAU_VALUES } from '../../db/schema.js';
 import { paginationQuery, QueryBoolean, StringEnum } from '../../lib/listing.js';
 import { UserOutSchema } from '../users/schemas.js';
 
-/** An optional input that may also be `null` (treated as absent). */
-function Nullable<T extends TSchema>(schema: T) {
-  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
-}
-
-/** An enum input that may also be `null`. */
-function NullableEnum<const T extends readonly string[]>(values: T, description?: string) {
-  return Type.Unsafe<T[number] | null>({ type: 'string', nullable: true, enum: [...values, null], ...(description ? { description } : {}) });
-}
-
-const NullableString = Type.Union([Type.String(), Type.Null()]);
+const NullableString = OrNull(Type.String());
 
 // --- output --------------------------------------------------------------------------------------
 
