@@ -5,12 +5,26 @@
  *
  *   node --import tsx bench/bare-server.ts --port 8001 --database-url postgres://…
  *
- * Arguments win over the environment (PORT, DATABASE_URL, DB_POOL_MAX, PROJECT_NAME).
+ * Arguments win over the environment (PORT, DATABASE_URL, DB_POOL_MAX, PROJECT_NAME, APP_TIMEZONE).
  * Endpoints added to bench/run.ts must be added here too.
+ *
+ * The data endpoints run the app's own SQL: the query builders of the repositories
+ * (countInterventions, pageInterventions, findInterventionOut, loadDashboardCounts through the
+ * dashboard service's shaping) and the app's row-to-JSON mapping (toInterventionOut), on a pool
+ * built by the app's createPool (same type parsers, same session options). They answer as the
+ * admin would (full scope, costs shown); only the query parameters the benchmark uses are read
+ * (limit, offset, statut, sort), without validation.
  */
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
-import pg from 'pg';
+import pino from 'pino';
+import { createKysely, createPool } from '../src/db/database.js';
+import type { StatutIntervention } from '../src/db/schema.js';
+import { parseSort } from '../src/lib/listing.js';
+import { getDashboardStats } from '../src/modules/dashboard/service.js';
+import { interventionScope } from '../src/modules/interventions/policy.js';
+import { countInterventions, findInterventionOut, INTERVENTION_SORT, pageInterventions, type InterventionFilters } from '../src/modules/interventions/repository.js';
+import { toInterventionOut } from '../src/modules/interventions/service.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,17 +47,13 @@ if (!connectionString || !Number.isInteger(port) || !Number.isInteger(poolMax) |
   process.exit(2);
 }
 
-// Same pool settings as src/db/database.ts createPool (the session options cost nothing per request).
-const pool = new pg.Pool({
-  connectionString,
-  max: poolMax,
-  connectionTimeoutMillis: 5000,
-  idleTimeoutMillis: 30_000,
-  options: '-c statement_timeout=15000 -c TimeZone=UTC',
-});
-pool.on('error', () => {
-  // an idle client lost its server: the pool replaces it
-});
+// The app's pool (src/db/database.ts): same type parsers, statement_timeout (DB_STATEMENT_TIMEOUT_MS default) and TimeZone.
+const pool = createPool(connectionString, { poolMax, connectTimeoutMs: 5000, statementTimeoutMs: 15_000 }, pino({ level: 'silent' }));
+const db = createKysely(pool);
+const timeZone = process.env.APP_TIMEZONE ?? 'Africa/Casablanca';
+// The benchmark's app caller is the demo admin: full scope, costs visible.
+const ADMIN = { userId: null, role: 'admin', technicienId: null, clientId: null } as const;
+const ADMIN_SCOPE = interventionScope(ADMIN);
 
 const app = Fastify({ logger: false });
 const now = () => new Date().toISOString();
@@ -66,13 +76,40 @@ app.get('/api/v1/health/ready', async (_request, reply) => {
   });
 });
 
+interface ListQuery {
+  limit?: string;
+  offset?: string;
+  statut?: string | string[];
+  sort?: string;
+}
+
+// Same SQL as GET /interventions/ (service.listInterventions): the count and the page in parallel.
+app.get('/api/v1/interventions/', async (request, reply) => {
+  const query = request.query as ListQuery;
+  const statuts = [query.statut ?? []].flat().flatMap((value) => value.split(',')).filter((value) => value !== '') as StatutIntervention[];
+  const filters: InterventionFilters = statuts.length > 0 ? { statuts } : {};
+  const page = { limit: Number(query.limit ?? 500), offset: Number(query.offset ?? 0), sort: parseSort(query.sort, INTERVENTION_SORT) };
+  const now = new Date();
+  const [total, rows] = await Promise.all([countInterventions(db, ADMIN_SCOPE, filters, now), pageInterventions(db, ADMIN_SCOPE, filters, now, page)]);
+  reply.header('X-Total-Count', String(total));
+  return rows.map((row) => toInterventionOut(row, now, ADMIN.role));
+});
+
+app.get('/api/v1/interventions/:id', async (request, reply) => {
+  const row = await findInterventionOut(db, Number((request.params as { id: string }).id));
+  if (!row) return reply.code(404).send({ detail: 'not found' });
+  return toInterventionOut(row, new Date(), ADMIN.role);
+});
+
+app.get('/api/v1/dashboard/stats', async () => getDashboardStats(db, { role: 'admin', clientId: null, technicienId: null }, { now: new Date(), timeZone }));
+
 let closing = false;
 async function close(): Promise<void> {
   if (closing) return;
   closing = true;
   try {
     await app.close();
-    await pool.end();
+    await db.destroy();
   } finally {
     process.exit(0);
   }

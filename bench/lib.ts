@@ -59,6 +59,14 @@ function onSignal(signal: NodeJS.Signals): void {
   for (const run of currentRuns) run.stop();
 }
 
+/** Rejects with the Interrupted error on the first Ctrl-C (never settles otherwise). */
+export function whenInterrupted(): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (interruption.signal.aborted) reject(interruption.signal.reason);
+    else interruption.signal.addEventListener('abort', () => reject(interruption.signal.reason), { once: true });
+  });
+}
+
 export function checkInterrupted(): void {
   interruption.signal.throwIfAborted();
 }
@@ -143,8 +151,8 @@ export interface Child {
   exited: Promise<number | string | null>;
 }
 
-export function startChild(name: string, script: string, env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChild(name: string, script: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
   }
@@ -252,13 +260,16 @@ export interface BenchEnvironment {
  * Runs `body` with a fresh embedded PostgreSQL in a temporary directory, then stops every child
  * started meanwhile (in reverse order), the PostgreSQL, and removes the directory, whatever happens.
  */
-export async function withBenchEnvironment<T>(body: (environment: BenchEnvironment) => Promise<T>): Promise<T> {
-  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'mif-erp-bench-'));
+export async function withBenchEnvironment<T>(body: (environment: BenchEnvironment) => Promise<T>, options: { dataDir?: string | null } = {}): Promise<T> {
+  // --data-dir: a persistent directory (the cluster is kept between runs, to reuse a seeded database).
+  const persistent = options.dataDir ? path.resolve(options.dataDir) : null;
+  if (persistent) await fs.mkdir(persistent, { recursive: true });
+  const tmp = persistent ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'mif-erp-bench-')));
   // Run as root, PostgreSQL runs as the `postgres` user, which must traverse this directory.
   await fs.chmod(tmp, 0o711);
   let embedded: EmbeddedServer | null = null;
   try {
-    progress(`temporary directory ${tmp}; starting the embedded PostgreSQL`);
+    progress(`${persistent ? 'persistent' : 'temporary'} directory ${tmp}; starting the embedded PostgreSQL`);
     embedded = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), clusterDir: path.join(tmp, 'pg', 'postgres'), port: null, logger });
     checkInterrupted();
     return await body({ tmp, databaseUrl: embedded.connectionString });
@@ -268,8 +279,23 @@ export async function withBenchEnvironment<T>(body: (environment: BenchEnvironme
       await stopChild(child).catch((error: unknown) => progress(`stopping ${child.name}: ${String(error)}`));
     }
     if (embedded) await stopEmbedded(embedded);
-    await fs.rm(tmp, { recursive: true, force: true }).catch((error: unknown) => progress(`removing ${tmp}: ${String(error)}`));
+    if (persistent) progress(`keeping ${persistent} (--data-dir)`);
+    else await fs.rm(tmp, { recursive: true, force: true }).catch((error: unknown) => progress(`removing ${tmp}: ${String(error)}`));
   }
+}
+
+/**
+ * Runs `npm run seed:demo -- --scale N` (scripts/seed-demo.ts, idempotent: only what is missing is
+ * written) as a child process on the benchmark's database, ENVIRONMENT=development.
+ */
+export async function seedDemo(environment: BenchEnvironment, scale: number): Promise<void> {
+  progress(`seed:demo --scale ${scale} (idempotent; progress prefixed [seed])`);
+  const started = Date.now();
+  const child = startChild('seed', 'scripts/seed-demo.ts', { ...process.env, ENVIRONMENT: 'development', DATABASE_URL: environment.databaseUrl, LOG_LEVEL: 'warn' }, ['--scale', String(scale)]);
+  // A Ctrl-C unwinds at once; the cleanup then stops the seed (its current unit is rolled back).
+  const outcome = await Promise.race([child.exited, whenInterrupted()]);
+  if (outcome !== 0) throw new Error(`seed:demo --scale ${scale} exited with ${outcome}`);
+  progress(`seed:demo done in ${round((Date.now() - started) / 1000, 1)} s`);
 }
 
 /**
