@@ -491,6 +491,13 @@ export interface Database {
   lockouts: LockoutsTable;
   email_outbox: EmailOutboxTable;
   intervention_status_counts: InterventionStatusCountsTable;
+  intervention_creation_counts: InterventionCreationCountsTable;
+}
+
+/** Interventions created per 15-minute bucket (UTC wall clock), kept by triggers (migration 000004). */
+export interface InterventionCreationCountsTable {
+  bucket: Date;
+  total: number;
 }
 
 /** Totals of interventions per (statut, priorite), kept by triggers (migration 000003). */

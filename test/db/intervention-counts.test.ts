@@ -41,3 +41,35 @@ test('the per-status counters follow bulk inserts, status updates, other updates
   const real = await db.selectFrom('interventions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   assert.equal(Number(total.t), Number(real.n));
 });
+
+test('the 15-minute creation buckets follow inserts, date changes and deletes', async () => {
+  const db = database.db;
+  const equipementId = await insertEquipement(db);
+  const at = (iso: string) => new Date(iso);
+  const ids = await db
+    .insertInto('interventions')
+    .values(
+      ['2026-03-01T10:00:00Z', '2026-03-01T10:14:59Z', '2026-03-01T10:15:00Z', '2026-02-28T23:59:00Z'].map((d, i) => ({
+        titre: `Bucket ${i}`,
+        type_intervention: 'corrective' as const,
+        equipement_id: equipementId,
+        date_creation: at(d),
+      })),
+    )
+    .returning('id')
+    .execute();
+  const buckets = async () => {
+    const rows = await sql<{ b: string; total: number }>`
+      SELECT to_char(bucket, 'YYYY-MM-DD"T"HH24:MI') AS b, total::int FROM intervention_creation_counts
+      WHERE bucket >= '2026-02-28' AND bucket < '2026-03-02' AND total > 0 ORDER BY bucket`.execute(db);
+    return Object.fromEntries(rows.rows.map((r) => [r.b, r.total]));
+  };
+  assert.deepEqual(await buckets(), { '2026-02-28T23:45': 1, '2026-03-01T10:00': 2, '2026-03-01T10:15': 1 });
+
+  await db.updateTable('interventions').set({ date_creation: at('2026-03-01T10:20:00Z') }).where('id', '=', ids[0]!.id).execute();
+  await db.updateTable('interventions').set({ titre: 'Renamed' }).where('id', '=', ids[1]!.id).execute();
+  assert.deepEqual(await buckets(), { '2026-02-28T23:45': 1, '2026-03-01T10:00': 1, '2026-03-01T10:15': 2 });
+
+  await db.deleteFrom('interventions').where('id', '=', ids[3]!.id).execute();
+  assert.deepEqual(await buckets(), { '2026-03-01T10:00': 1, '2026-03-01T10:15': 2 });
+});

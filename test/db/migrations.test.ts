@@ -38,7 +38,7 @@ const DOMAIN_TABLES = [
 ];
 
 /** Technical tables beyond domain.md: per-status counters kept by triggers (migration 000003). */
-const TECHNICAL_TABLES = ['intervention_status_counts'];
+const TECHNICAL_TABLES = ['intervention_creation_counts', 'intervention_status_counts'];
 const ALL_TABLES = [...DOMAIN_TABLES, ...TECHNICAL_TABLES].sort();
 
 /** domain.md §2, verbatim. */
@@ -162,6 +162,7 @@ const DOMAIN_COLUMNS: Record<string, string> = {
   lockouts: `scope text ! | key varchar(255) ! | failures integer ! | last_failure_at timestamptz | locked_until timestamptz |
     updated_at timestamptz !`,
   intervention_status_counts: `statut text ! | priorite text ! | total bigint !`,
+  intervention_creation_counts: `bucket timestamp_naive ! | total bigint !`,
   email_outbox: `id bigint ! | notification_id integer | to_address varchar(255) ! | subject varchar(255) ! | body_text text ! |
     body_html text ! | status text ! | attempts integer ! | next_attempt_at timestamptz ! | last_error varchar(1000) |
     created_at timestamptz ! | sent_at timestamptz`,
@@ -245,6 +246,7 @@ const EXPECTED_INDEX_KEYS: Array<[string, string]> = [
 
 const TYPE_ALIASES: Record<string, string> = {
   timestamptz: 'timestamp with time zone',
+  timestamp_naive: 'timestamp without time zone',
 };
 
 function normaliseType(type: string): string {

@@ -6,7 +6,7 @@
  * - statuses × priorities: the trigger-maintained `intervention_status_counts` (migration 000003);
  * - overdue: the partial index on `date_limite` for active statuses;
  * - closed this month: the partial index on `date_cloture`;
- * - the 6-month series: one range count per month on `date_creation` (its index). The month
+ * - the 6-month series: sums of 15-minute creation buckets (`intervention_creation_counts`). The month
  *   boundaries are computed by PostgreSQL in APP_TIMEZONE (`date_trunc('month', now AT TIME ZONE tz)`
  *   ± n months, back to instants), so each row is only compared, never converted: on 1M rows this
  *   is several times cheaper than grouping by `date_trunc('month', date_creation AT TIME ZONE tz)`.
@@ -79,10 +79,14 @@ export function dashboardQuery(scope: DashboardScope, now: Date, timeZone: strin
   const monthStart = (offset: number) => sql`((${currentMonth} + ${sql.raw(`interval '${Math.trunc(offset)} months'`)}) AT TIME ZONE ${tz})`;
   // One range count per month (an index range scan for the full scope): cheaper than converting
   // every row's date_creation to the time zone and grouping.
+  // Full scope: sums of the 15-minute creation buckets (migration 000004), in UTC wall-clock time.
   const perMonth = Array.from({ length: SERIES_MONTHS }, (_, k) => {
     const offset = k - (SERIES_MONTHS - 1);
-    return sql`(SELECT count(*)::int FROM ${source}
-                 WHERE i.date_creation >= ${monthStart(offset)} AND i.date_creation < ${monthStart(offset + 1)})`;
+    return restricted
+      ? sql`(SELECT count(*)::int FROM ${source}
+               WHERE i.date_creation >= ${monthStart(offset)} AND i.date_creation < ${monthStart(offset + 1)})`
+      : sql`(SELECT coalesce(sum(total), 0)::int FROM intervention_creation_counts
+               WHERE bucket >= ${monthStart(offset)} AT TIME ZONE 'UTC' AND bucket < ${monthStart(offset + 1)} AT TIME ZONE 'UTC')`;
   });
 
   return sql<Row>`
