@@ -4,19 +4,17 @@
  * distributions, a larger N adding the difference, refusals (production, password policy).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { checkPassword } from '../../src/modules/auth/password-policy.js';
 import { DEMO_ACCOUNTS, SCALE_PASSWORD, scaleAccountsOfUnit } from '../../src/seed/accounts.js';
 import { seededAccounts } from '../../src/seed/run.js';
 import { generateUnit, STATUS_COUNTS } from '../../src/seed/scale.js';
-import { createTestApp, makeTempDir, TEST_FILES_ENC_KEY, TEST_SECRET_KEY } from '../helpers/app.js';
+import { createTestApp, makeTempDir } from '../helpers/app.js';
+import { runScript, type ScriptResult } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
 let database: TestDatabase;
 let dataDir: string;
 
@@ -29,28 +27,8 @@ after(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
-function seed(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/seed-demo.ts', ...args], {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH,
-        ENVIRONMENT: 'test',
-        DATABASE_URL: database.connectionString,
-        DATA_DIR: dataDir,
-        SECRET_KEY: TEST_SECRET_KEY,
-        FILES_ENC_KEY: TEST_FILES_ENC_KEY,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function seed(args: string[], env: Record<string, string> = {}): Promise<ScriptResult> {
+  return runScript('seed-demo.ts', args, { databaseUrl: database.connectionString, dataDir, env });
 }
 
 const TABLES = [

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { makeTempDir, TEST_FILES_ENC_KEY, TEST_SECRET_KEY } from '../helpers/app.js';
+import { makeTempDir } from '../helpers/app.js';
+import { runScript } from '../helpers/cli.js';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
 let database: TestDatabase;
 let dataDir: string;
 
@@ -19,27 +17,8 @@ after(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
-function userCreate(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/user-create.ts', ...args], {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH,
-        ENVIRONMENT: 'test',
-        DATABASE_URL: database.connectionString,
-        DATA_DIR: dataDir,
-        SECRET_KEY: TEST_SECRET_KEY,
-        FILES_ENC_KEY: TEST_FILES_ENC_KEY,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+function userCreate(args: string[], stdin: string) {
+  return runScript('user-create.ts', args, { databaseUrl: database.connectionString, dataDir, stdin });
 }
 
 const base = ['--role', 'responsable', '--email', 'Resp@Exemple.test', '--username', 'resp', '--full-name', 'Rachid Resp', '--password-stdin'];

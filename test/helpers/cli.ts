@@ -1,0 +1,44 @@
+/**
+ * Runs an operator script (`scripts/<name>.ts`) as the operator would: a child process with a test
+ * configuration pointing at a test database.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { TEST_FILES_ENC_KEY, TEST_SECRET_KEY } from './app.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+export interface ScriptResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runScript(
+  script: string,
+  args: string[],
+  options: { databaseUrl: string; dataDir: string; env?: Record<string, string>; stdin?: string },
+): Promise<ScriptResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}`, ...args], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        ENVIRONMENT: 'test',
+        DATABASE_URL: options.databaseUrl,
+        DATA_DIR: options.dataDir,
+        SECRET_KEY: TEST_SECRET_KEY,
+        FILES_ENC_KEY: TEST_FILES_ENC_KEY,
+        ...options.env,
+      },
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+  });
+}
