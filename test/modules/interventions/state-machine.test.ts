@@ -8,23 +8,8 @@ import {
   TRANSITIONS,
   transitionEffects,
 } from '../../../src/modules/interventions/state-machine.js';
+import { ALLOWED } from './transitions.js';
 
-/** The table of api.md §4.5, written out independently of the implementation. */
-const ALLOWED: [StatutIntervention, StatutIntervention][] = [
-  ['ouverte', 'affectee'],
-  ['ouverte', 'annulee'],
-  ['affectee', 'en_cours'],
-  ['affectee', 'ouverte'],
-  ['affectee', 'annulee'],
-  ['en_cours', 'en_attente'],
-  ['en_cours', 'cloturee'],
-  ['en_cours', 'annulee'],
-  ['en_attente', 'en_cours'],
-  ['en_attente', 'cloturee'],
-  ['en_attente', 'annulee'],
-  ['cloturee', 'archivee'],
-  ['annulee', 'archivee'],
-];
 
 const TECHNICIEN_ALLOWED: [StatutIntervention, StatutIntervention][] = [
   ['affectee', 'en_cours'],
