@@ -1,5 +1,6 @@
 /**
- * Builds the Fastify application from a validated configuration. Tests build it too.
+ * Builds the Fastify application on a runtime (src/runtime.ts): the HTTP layer only. The app owns
+ * the runtime it is given and closes it when it closes. Tests build it too.
  */
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
@@ -7,14 +8,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import type { AppConfig } from './config/types.js';
-import { openDatabase, type DatabaseRuntime } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
+import type { Services } from './container.js';
+import type { DatabaseRuntime } from './db/database.js';
 import type { Database } from './db/schema.js';
-import { systemClock, type Clock } from './lib/clock.js';
+import type { Clock } from './lib/clock.js';
 import { ErrorEnvelopeSchema } from './lib/schemas.js';
-import { createLogger } from './logger.js';
+import type { Runtime } from './runtime.js';
 import auditRoutes from './modules/audit/routes.js';
 import authRoutes from './modules/auth/routes.js';
 import clientsRoutes from './modules/clients/routes.js';
@@ -26,8 +26,7 @@ import planningRoutes from './modules/planning/routes.js';
 import techniciensRoutes from './modules/techniciens/routes.js';
 import healthRoutes from './modules/health/routes.js';
 import rootRoutes from './modules/meta/routes.js';
-import { argon2Hasher, type PasswordHasher } from './modules/auth/password-hash.js';
-import { bootstrapFirstAdmin } from './modules/users/bootstrap.js';
+import type { PasswordHasher } from './modules/auth/password-hash.js';
 import usersRoutes from './modules/users/routes.js';
 import authPlugin from './plugins/auth.js';
 import bodyParsersPlugin, { JSON_BODY_LIMIT } from './plugins/body-parsers.js';
@@ -40,6 +39,8 @@ import securityHeadersPlugin from './plugins/security-headers.js';
 declare module 'fastify' {
   interface FastifyInstance {
     config: AppConfig;
+    services: Services;
+    /** Transitional: for the modules whose routes still reach the database (removed once none does). */
     db: Kysely<Database>;
     database: DatabaseRuntime;
     lifecycle: { started: boolean; shuttingDown: boolean };
@@ -51,13 +52,8 @@ declare module 'fastify' {
 export type App = FastifyInstance;
 
 export interface BuildOptions {
-  logger?: Logger;
   /** Extra routes, registered under /api/v1 like the real ones (tests use it for slow or failing routes). */
   extraRoutes?: FastifyPluginAsync;
-  /** Time source (tests move it instead of sleeping). */
-  clock?: Clock;
-  /** Password hasher (tests wrap it to count calls). */
-  hasher?: PasswordHasher;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -86,8 +82,8 @@ function hiddenFromDocs(plugin: FastifyPluginAsync): FastifyPluginAsync {
   };
 }
 
-export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<App> {
-  const logger = options.logger ?? createLogger(config);
+export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Promise<App> {
+  const { config, logger } = runtime;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One log line per request is written by the http plugin, with the fields of operations.md §10.
@@ -107,24 +103,15 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
+  app.decorate('services', runtime.services);
   app.decorate('lifecycle', { started: false, shuttingDown: false });
-  app.decorate('clock', options.clock ?? systemClock);
-  app.decorate('hasher', options.hasher ?? argon2Hasher);
-
-  const database = await openDatabase(config, logger);
-  app.decorate('database', database);
-  app.decorate('db', database.db);
+  app.decorate('clock', runtime.clock);
+  app.decorate('hasher', runtime.hasher);
+  app.decorate('database', runtime.database);
+  app.decorate('db', runtime.db);
   app.addHook('onClose', async () => {
-    await database.close();
+    await runtime.close();
   });
-
-  try {
-    await migrateToLatest(database.db, logger);
-    await bootstrapFirstAdmin(database.db, config, logger);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
 
   app.addSchema(ErrorEnvelopeSchema);
   await app.register(errorsPlugin);

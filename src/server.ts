@@ -4,6 +4,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfigFromEnvironment } from './config/index.js';
 import { createLogDestination, createLogger } from './logger.js';
+import { openRuntime } from './runtime.js';
 import { createShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, await createLogDestination(config));
   for (const warning of warnings) logger.warn(warning);
 
-  const app = await buildApp(config, { logger });
+  const app = await buildApp(await openRuntime(config, { logger }));
   const shutdown = createShutdown({
     app,
     logger,

@@ -1,12 +1,11 @@
 /**
  * Shared pieces of every list endpoint (api.md §1 "Lists"): `limit`/`offset`/`sort` query schemas,
  * the sort parser (allow-list → SQL, `id` ascending as the final tie-breaker), query booleans,
- * enum filters (repeated parameter or comma list), timestamp filters, ILIKE escaping, and the
- * count + page runner that sets `X-Total-Count`.
+ * enum filters, timestamp filters and ILIKE escaping. The count + page runner is src/db/paging.ts,
+ * the HTTP side (comma lists, `X-Total-Count`) src/http/lists.ts.
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply, preValidationAsyncHookHandler } from 'fastify';
-import { sql, type Expression, type SelectQueryBuilder } from 'kysely';
+import type { Expression } from 'kysely';
 import { AppError } from './errors.js';
 
 export const MAX_LIMIT = 500;
@@ -66,23 +65,6 @@ export function parseQueryBoolean(value: string | undefined): boolean | undefine
 /** An enum filter: a repeated parameter or a comma list (`statut=a,b`), once `splitCommaLists` has run. */
 export function EnumListQuery<const T extends readonly string[]>(values: T) {
   return Type.Array(StringEnum(values), { maxItems: 50, description: `Une ou plusieurs valeurs (paramètre répété ou liste séparée par des virgules) : ${values.join(', ')}` });
-}
-
-/**
- * preValidation hook: splits comma lists of the named query parameters into arrays, so that
- * `role=admin,client` and `role=admin&role=client` validate the same way.
- */
-export function splitCommaLists(...names: string[]): preValidationAsyncHookHandler {
-  return async (request) => {
-    const query = request.query as Record<string, unknown> | undefined;
-    if (!query) return;
-    for (const name of names) {
-      const value = query[name];
-      if (value === undefined) continue;
-      const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
-      query[name] = parts;
-    }
-  };
 }
 
 /** A timestamp filter: ISO-8601, with or without an offset (UTC when absent), or a date (00:00 UTC). */
@@ -197,35 +179,4 @@ export function containsPattern(value: string): string {
 /** `value%`, escaped: a prefix search with LIKE. */
 export function prefixPattern(value: string): string {
   return `${escapeLike(value)}%`;
-}
-
-// --- count + page --------------------------------------------------------------------------------
-
-export interface PageOptions {
-  limit: number;
-  offset: number;
-  sort: SortTerm[];
-}
-
-/**
- * Runs the count (every matching row, before limit/offset) and the page of a filtered select, and
- * sets `X-Total-Count`. Nulls sort last in both directions. The count replaces the selection with
- * `count(*)`, so the query must not use GROUP BY or DISTINCT (use a subquery filter instead).
- */
-export async function listPage<DB, TB extends keyof DB, O>(reply: FastifyReply, query: SelectQueryBuilder<DB, TB, O>, options: PageOptions): Promise<O[]> {
-  const countQuery = query
-    .clearSelect()
-    .clearOrderBy()
-    .select(sql<string>`count(*)`.as('total'));
-  let pageQuery = query.clearOrderBy();
-  for (const term of options.sort) {
-    const expression = typeof term.column === 'string' ? sql.ref(term.column) : term.column;
-    pageQuery = pageQuery.orderBy(expression, (ob) => (term.direction === 'desc' ? ob.desc() : ob.asc()).nullsLast());
-  }
-  const [countRow, rows] = await Promise.all([
-    countQuery.executeTakeFirst() as Promise<{ total: string | number } | undefined>,
-    pageQuery.limit(options.limit).offset(options.offset).execute(),
-  ]);
-  reply.header('X-Total-Count', String(Number(countRow?.total ?? 0)));
-  return rows as O[];
 }

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
+import { openRuntime } from '../../src/runtime.js';
 import { readConnectionFile, startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { makeTempDir, testConfig } from '../helpers/app.js';
 
@@ -25,7 +26,7 @@ test('embedded mode: the cluster is created under DATA_DIR, survives a restart, 
     const config = testConfig({ DATA_DIR: dataDir, DATABASE_URL: undefined });
     assert.equal(config.database.external, null);
 
-    const first = await buildApp(config, { logger: silent });
+    const first = await buildApp(await openRuntime(config, { logger: silent }));
     const pid = first.database.embedded?.pid;
     assert.ok(pid && isAlive(pid), 'postmaster running');
     await fs.access(path.join(dataDir, 'postgres', 'PG_VERSION'));
@@ -37,7 +38,7 @@ test('embedded mode: the cluster is created under DATA_DIR, survives a restart, 
     await first.close();
     assert.equal(isAlive(pid), false, 'postmaster stopped with the app');
 
-    const second = await buildApp(config, { logger: silent });
+    const second = await buildApp(await openRuntime(config, { logger: silent }));
     try {
       assert.equal((await readConnectionFile(dataDir))?.port, connection.port, 'port remembered');
       const rows = await second.db.selectFrom('competences').select('nom').execute();

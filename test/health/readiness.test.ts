@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
+import { openRuntime } from '../../src/runtime.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { makeTempDir, testConfig } from '../helpers/app.js';
 
@@ -18,7 +19,7 @@ test('readiness answers 503 while the database is down and 200 again once it is 
     DATA_DIR: path.join(dataDir, 'app'),
     DB_CONNECT_TIMEOUT_MS: '1000',
   });
-  const app = await buildApp(config, { logger: silent });
+  const app = await buildApp(await openRuntime(config, { logger: silent }));
   try {
     const up = await app.inject({ method: 'GET', url: '/api/v1/health/ready' });
     assert.equal(up.statusCode, 200);

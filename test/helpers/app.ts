@@ -6,9 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { buildApp, type App, type BuildOptions } from '../../src/app.js';
+import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { AppConfig } from '../../src/config/types.js';
+import type { Services } from '../../src/container.js';
+import type { Database } from '../../src/db/schema.js';
+import { openRuntime, type RuntimeOptions } from '../../src/runtime.js';
+import type { Kysely } from 'kysely';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789-abcdefghijklmnop';
@@ -35,13 +39,17 @@ export function testConfig(env: Record<string, string | undefined>): AppConfig {
 
 export interface TestApp {
   app: App;
+  /** The app's own database handle (the test file's cloned database). */
+  db: Kysely<Database>;
+  /** The app's services, for tests that call business code without HTTP. */
+  services: Services;
   database: TestDatabase;
   config: AppConfig;
   dataDir: string;
   close(): Promise<void>;
 }
 
-export interface TestAppOptions extends Pick<BuildOptions, 'clock' | 'hasher'> {
+export interface TestAppOptions extends Pick<RuntimeOptions, 'clock' | 'hasher'> {
   env?: Record<string, string | undefined>;
   extraRoutes?: FastifyPluginAsync;
   logger?: Logger;
@@ -54,14 +62,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const database = options.database ?? (await createTestDatabase());
   const dataDir = await makeTempDir();
   const config = testConfig({ DATABASE_URL: database.connectionString, DATA_DIR: dataDir, ...options.env });
-  const app = await buildApp(config, {
-    logger: options.logger ?? pino({ level: 'silent' }),
-    extraRoutes: options.extraRoutes,
-    clock: options.clock,
-    hasher: options.hasher,
-  });
+  const runtime = await openRuntime(config, { logger: options.logger ?? pino({ level: 'silent' }), clock: options.clock, hasher: options.hasher });
+  const app = await buildApp(runtime, { extraRoutes: options.extraRoutes });
   return {
     app,
+    db: runtime.db,
+    services: runtime.services,
     database,
     config,
     dataDir,

@@ -16,8 +16,8 @@ import {
   prefixPattern,
   QueryBoolean,
   QueryTimestamp,
-  splitCommaLists,
 } from '../../src/lib/listing.js';
+import { splitCommaLists } from '../../src/http/lists.js';
 
 // The app's Ajv options (src/app.ts), so that the schemas are checked as the routes check them.
 const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true });

@@ -1,3 +1,4 @@
+/** Transitional: removed once every module passes `request.actor` to its service. */
 import type { FastifyRequest } from 'fastify';
 import type { AuditEventInput } from './repository.js';
 

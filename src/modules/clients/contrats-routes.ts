@@ -5,7 +5,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../lib/errors.js';
-import { listPage, parseSort, splitCommaLists, type SortSpec } from '../../lib/listing.js';
+import { parseSort, type SortSpec } from '../../lib/listing.js';
+import { listPage, splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
 import { auditContext } from '../audit/context.js';
 import { ContratCreateSchema, ContratIdParamsSchema, ContratListQuerySchema, ContratOutSchema, ContratPatchSchema } from './contrats-schemas.js';

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { splitCommaLists } from '../../lib/listing.js';
+import { splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
 import { auditContext } from '../audit/context.js';
 import { EQUIPEMENT_MESSAGES, EQUIPEMENT_READ_ROLES, EQUIPEMENT_WRITE_ROLES } from './policy.js';

@@ -8,7 +8,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../lib/errors.js';
-import { parseQueryBoolean, parseQueryTimestamp, parseSort, splitCommaLists } from '../../lib/listing.js';
+import { parseQueryBoolean, parseQueryTimestamp, parseSort } from '../../lib/listing.js';
+import { splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
 import { HISTORIQUE_SORT, INTERVENTION_SORT, type InterventionFilters } from './repository.js';
 import {

@@ -6,7 +6,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { listPage, parseQueryBoolean, parseSort, splitCommaLists, type SortSpec } from '../../lib/listing.js';
+import { parseQueryBoolean, parseSort, type SortSpec } from '../../lib/listing.js';
+import { listPage, splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
 import { auditContext } from '../audit/context.js';
 import { NOTIFICATION_MESSAGES } from './policy.js';

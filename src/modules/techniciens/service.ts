@@ -8,7 +8,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database, Disponibilite, Niveau } from '../../db/schema.js';
 import { AppError, type ValidationIssue } from '../../lib/errors.js';
-import { listPage, parseQueryBoolean, parseSort } from '../../lib/listing.js';
+import { parseQueryBoolean, parseSort } from '../../lib/listing.js';
+import { listPage } from '../../http/lists.js';
 import { insertAuditEvent, type AuditEventInput } from '../audit/repository.js';
 import {
   canHoldTechnicienProfile,

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { buildApp } from '../../../src/app.js';
+import { openRuntime } from '../../../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { makeTempDir, testConfig } from '../../helpers/app.js';
 
@@ -27,7 +28,9 @@ test('ADMIN_* creates exactly one admin even when two nodes start together, then
     ADMIN_PASSWORD: 'Bootstrap#2026x',
     ADMIN_USERNAME: 'chef',
   };
-  const [a, b] = await Promise.all([buildApp(testConfig(env), { logger: silent }), buildApp(testConfig(env), { logger: silent })]);
+  // Both runtimes start at once, so their first-admin bootstraps race.
+  const runtimes = await Promise.all([openRuntime(testConfig(env), { logger: silent }), openRuntime(testConfig(env), { logger: silent })]);
+  const [a, b] = await Promise.all([buildApp(runtimes[0]!), buildApp(runtimes[1]!)]);
   await Promise.all([a.close(), b.close()]);
 
   const users = await database.db.selectFrom('users').selectAll().execute();
@@ -44,7 +47,7 @@ test('ADMIN_* creates exactly one admin even when two nodes start together, then
   assert.equal(audit[0]!.outcome, 'success');
   assert.equal(audit[0]!.resource_id, String(admin.id));
 
-  const again = await buildApp(testConfig({ ...env, ADMIN_EMAIL: 'other@mif-maroc.com', ADMIN_USERNAME: 'other' }), { logger: silent });
+  const again = await buildApp(await openRuntime(testConfig({ ...env, ADMIN_EMAIL: 'other@mif-maroc.com', ADMIN_USERNAME: 'other' }), { logger: silent }));
   await again.close();
   const count = await database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   assert.equal(Number(count.n), 1, 'ADMIN_* ignored once a user exists');

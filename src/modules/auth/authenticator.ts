@@ -1,0 +1,52 @@
+/**
+ * Bearer authentication (docs/security.md §1): the token's signature and lifetime, then the user
+ * and its session read from the database on every request, so that a deactivation, a role change
+ * or a revocation takes effect at once. The result is the request's Actor.
+ */
+import type { AppConfig } from '../../config/types.js';
+import type { Actor, RequestOrigin } from '../../lib/actor.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError } from '../../lib/errors.js';
+import type { Principal } from './repository.js';
+import { verifyAccessToken } from './tokens.js';
+
+const INVALID_TOKEN = 'Token invalide ou expiré';
+
+export interface PrincipalLookup {
+  findPrincipal(userId: number, sessionId: string): Promise<Principal | null>;
+}
+
+export class Authenticator {
+  constructor(private readonly deps: { config: AppConfig; clock: Clock; principals: PrincipalLookup }) {}
+
+  /** The Actor of an `Authorization` header value; 401 for anything but a valid, live session. */
+  async authenticate(header: string | undefined, origin: RequestOrigin): Promise<Actor> {
+    return (await this.resolve(header, origin)).actor;
+  }
+
+  /** Transitional: also the principal, for the modules that still read `request.user`. */
+  async resolve(header: string | undefined, origin: RequestOrigin): Promise<{ actor: Actor; principal: Principal }> {
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw AppError.unauthorized('Non authentifié');
+    const now = this.deps.clock.now();
+    const claims = await verifyAccessToken(this.deps.config, match[1]!, now);
+    if (!claims) throw AppError.unauthorized(INVALID_TOKEN);
+    const principal = await this.deps.principals.findPrincipal(claims.userId, claims.sessionId);
+    if (!principal) throw AppError.unauthorized(INVALID_TOKEN);
+    if (!principal.isActive) throw AppError.unauthorized('Utilisateur désactivé');
+    const validAfter = principal.tokensValidAfter ? Math.floor(principal.tokensValidAfter.getTime() / 1000) : null;
+    if (validAfter !== null && claims.issuedAt < validAfter) throw AppError.unauthorized(INVALID_TOKEN);
+    if (!principal.sessionExpiresAt || principal.sessionRevokedAt || principal.sessionExpiresAt <= now) {
+      throw AppError.unauthorized(INVALID_TOKEN);
+    }
+    const actor: Actor = {
+      userId: principal.id,
+      role: principal.role,
+      clientId: principal.clientId,
+      technicienId: principal.technicienId,
+      sessionId: claims.sessionId,
+      ...origin,
+    };
+    return { actor, principal };
+  }
+}

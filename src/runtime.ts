@@ -1,0 +1,43 @@
+/**
+ * What a process runs on (docs/architecture.md "Runtime"): the database (the embedded server when
+ * none is configured), migrated, the first admin created, and the services built once. `npm start`
+ * hands it to the HTTP app; a job worker or an operator command can use it without HTTP.
+ */
+import type { Logger } from 'pino';
+import type { AppConfig } from './config/types.js';
+import { createServices, type CoreDependencies, type Services } from './container.js';
+import { openDatabase, type DatabaseRuntime } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { createLogger } from './logger.js';
+import { argon2Hasher, type PasswordHasher } from './modules/auth/password-hash.js';
+import { bootstrapFirstAdmin } from './modules/users/bootstrap.js';
+
+export interface Runtime extends CoreDependencies {
+  database: DatabaseRuntime;
+  services: Services;
+  /** Closes the pool, then stops the embedded server; idempotent. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  /** Time source (tests move it instead of sleeping). */
+  clock?: Clock;
+  /** Password hasher (tests wrap it to count calls). */
+  hasher?: PasswordHasher;
+}
+
+export async function openRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config);
+  const database = await openDatabase(config, logger);
+  try {
+    await migrateToLatest(database.db, logger);
+    await bootstrapFirstAdmin(database.db, config, logger);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const core: CoreDependencies = { config, db: database.db, clock: options.clock ?? systemClock, hasher: options.hasher ?? argon2Hasher, logger };
+  return { ...core, database, services: createServices(core), close: () => database.close() };
+}
