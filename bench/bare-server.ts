@@ -21,7 +21,10 @@ import pino from 'pino';
 import { createKysely, createPool } from '../src/db/database.js';
 import type { StatutIntervention } from '../src/db/schema.js';
 import { parseSort } from '../src/lib/listing.js';
-import { getDashboardStats } from '../src/modules/dashboard/service.js';
+import { createStore } from '../src/db/store.js';
+import { systemClock } from '../src/lib/clock.js';
+import { DashboardRepository } from '../src/modules/dashboard/repository.js';
+import { DashboardService } from '../src/modules/dashboard/service.js';
 import { interventionScope } from '../src/modules/interventions/policy.js';
 import { countInterventions, findInterventionOut, INTERVENTION_SORT, pageInterventions, type InterventionFilters } from '../src/modules/interventions/repository.js';
 import { toInterventionOut } from '../src/modules/interventions/service.js';
@@ -101,7 +104,8 @@ app.get('/api/v1/interventions/:id', async (request, reply) => {
   return toInterventionOut(row, new Date(), ADMIN.role);
 });
 
-app.get('/api/v1/dashboard/stats', async () => getDashboardStats(db, { role: 'admin', clientId: null, technicienId: null }, { now: new Date(), timeZone }));
+const dashboard = new DashboardService({ store: createStore(db, (x) => ({ dashboard: new DashboardRepository(x) })), clock: systemClock, timeZone });
+app.get('/api/v1/dashboard/stats', async () => dashboard.stats({ role: 'admin', clientId: null, technicienId: null }));
 
 let closing = false;
 async function close(): Promise<void> {

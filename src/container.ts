@@ -14,6 +14,8 @@ import { AuditService } from './modules/audit/service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import type { PasswordHasher } from './modules/auth/password-hash.js';
 import { findPrincipal } from './modules/auth/repository.js';
+import { DashboardRepository } from './modules/dashboard/repository.js';
+import { DashboardService } from './modules/dashboard/service.js';
 
 export interface CoreDependencies {
   config: AppConfig;
@@ -27,7 +29,8 @@ export function createServices(deps: CoreDependencies) {
   const { config, db, clock } = deps;
   const audit = new AuditService(createStore(db, (x) => ({ audit: new AuditRepository(x) })));
   const authenticator = new Authenticator({ config, clock, principals: { findPrincipal: (userId, sessionId) => findPrincipal(db, userId, sessionId) } });
-  return { audit, authenticator };
+  const dashboard = new DashboardService({ store: createStore(db, (x) => ({ dashboard: new DashboardRepository(x) })), clock, timeZone: config.appTimezone });
+  return { audit, authenticator, dashboard };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -4,6 +4,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import type { FastifyPluginAsync } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp, type App } from '../../src/app.js';
@@ -76,5 +77,23 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       if (ownDatabase) await database.drop();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The file-level set-up of a suite: one app (and its cloned database) built before the first test
+ * and closed after the last. Read it inside tests: `const t = useTestApp(); ... t().app`.
+ */
+export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}): () => TestApp {
+  let current: TestApp | undefined;
+  before(async () => {
+    current = await createTestApp(typeof options === 'function' ? options() : options);
+  });
+  after(async () => {
+    await current?.close();
+  });
+  return () => {
+    if (!current) throw new Error('useTestApp: the app is built in before()');
+    return current;
   };
 }

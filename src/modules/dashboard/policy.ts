@@ -20,7 +20,7 @@ export interface DashboardScope {
 }
 
 export interface ScopeSubject {
-  role: Role;
+  role: Role | 'system';
   clientId: number | null;
   technicienId: number | null;
 }
@@ -35,6 +35,7 @@ const NONE: RowScope = { kind: 'none' };
  */
 export function dashboardScope(user: ScopeSubject): DashboardScope {
   switch (user.role) {
+    case 'system':
     case 'admin':
     case 'responsable':
       return { interventions: ALL, equipements: ALL, utilisateurs: ALL };

@@ -11,8 +11,9 @@
  *   ± n months, back to instants), so each row is only compared, never converted: on 1M rows this
  *   is several times cheaper than grouping by `date_trunc('month', date_creation AT TIME ZONE tz)`.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database, Priorite, StatutEquipement, StatutIntervention } from '../../db/schema.js';
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../../db/store.js';
+import type { Priorite, StatutEquipement, StatutIntervention } from '../../db/schema.js';
 import type { DashboardScope, RowScope } from './policy.js';
 
 export interface DashboardCounts {
@@ -55,7 +56,7 @@ interface Row {
 /** The series covers the current month and the 5 before it. */
 const SERIES_MONTHS = 6;
 
-/** The SQL of {@link loadDashboardCounts}, exported for EXPLAIN in tests and benchmarks. */
+/** The SQL of {@link DashboardRepository.loadCounts}, exported for EXPLAIN in tests and benchmarks. */
 export function dashboardQuery(scope: DashboardScope, now: Date, timeZone: string): RawBuilder<Row> {
   // Full scope: each part reads the table through its own index. Restricted scope (a technician's or
   // a client's work, a few hundred rows): the rows in scope are read once, through the
@@ -108,24 +109,28 @@ export function dashboardQuery(scope: DashboardScope, now: Date, timeZone: strin
   `;
 }
 
-/**
- * Every figure of the dashboard, in one statement. It runs with parallel query off (SET LOCAL in its
- * own transaction: BEGIN, SET, SELECT, COMMIT): its dozen sub-plans would each launch workers, and on
- * 2 cores under load the launches cost more than they save (1M interventions: ≈ 120 ms serial
- * against ≈ 420 ms with the default plans, measured).
- */
-export async function loadDashboardCounts(db: Kysely<Database>, scope: DashboardScope, now: Date, timeZone: string): Promise<DashboardCounts> {
-  const { rows } = await db.transaction().execute(async (trx) => {
-    await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx);
-    return dashboardQuery(scope, now, timeZone).execute(trx);
-  });
-  const row = rows[0]!;
-  return {
-    parStatutPriorite: row.groups.map(([statut, priorite, n]) => ({ statut, priorite, n })),
-    enRetard: row.en_retard,
-    termineesMensuel: row.terminees_mensuel,
-    evolution: row.months.map(([year, month], k) => ({ year, month, total: row.monthly[k] ?? 0 })),
-    equipementsParStatut: row.equipements.map(([statut, n]) => ({ statut, n })),
-    utilisateurs: { total: row.utilisateurs[0], actifs: row.utilisateurs[1] },
-  };
+export class DashboardRepository {
+  constructor(private readonly db: Executor) {}
+
+  /**
+   * Every figure of the dashboard, in one statement. It runs with parallel query off (SET LOCAL in
+   * its own transaction: BEGIN, SET, SELECT, COMMIT): its dozen sub-plans would each launch workers,
+   * and on 2 cores under load the launches cost more than they save (1M interventions: ≈ 120 ms
+   * serial against ≈ 420 ms with the default plans, measured).
+   */
+  async loadCounts(scope: DashboardScope, now: Date, timeZone: string): Promise<DashboardCounts> {
+    const { rows } = await this.db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx);
+      return dashboardQuery(scope, now, timeZone).execute(trx);
+    });
+    const row = rows[0]!;
+    return {
+      parStatutPriorite: row.groups.map(([statut, priorite, n]) => ({ statut, priorite, n })),
+      enRetard: row.en_retard,
+      termineesMensuel: row.terminees_mensuel,
+      evolution: row.months.map(([year, month], k) => ({ year, month, total: row.monthly[k] ?? 0 })),
+      equipementsParStatut: row.equipements.map(([statut, n]) => ({ statut, n })),
+      utilisateurs: { total: row.utilisateurs[0], actifs: row.utilisateurs[1] },
+    };
+  }
 }

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { withErrors } from '../../lib/schemas.js';
 import { DashboardStatsSchema } from './schemas.js';
-import { getDashboardStats } from './service.js';
 
-/** Tableau de bord (api.md §4.9): every authenticated role, figures over the caller's scope. */
+/** Tableau de bord (docs/api.md §4.9): every authenticated role, figures over the caller's scope. */
 const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { dashboard } = app.services;
   app.get(
     '/dashboard/stats',
     {
@@ -15,7 +15,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: withErrors({ 200: DashboardStatsSchema }),
       },
     },
-    async (request) => getDashboardStats(app.db, request.user!, { now: app.clock.now(), timeZone: app.config.appTimezone }),
+    async (request) => dashboard.stats(request.actor!),
   );
 };
 

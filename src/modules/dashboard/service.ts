@@ -1,19 +1,31 @@
 /**
  * Dashboard (api.md §4.9): the caller's scope, the counts, and the derived figures.
  */
-import type { Kysely } from 'kysely';
-import { PRIORITE_VALUES, STATUT_EQUIPEMENT_VALUES, type Database, type Priorite, type StatutEquipement, type StatutIntervention } from '../../db/schema.js';
+import { PRIORITE_VALUES, STATUT_EQUIPEMENT_VALUES, type Priorite, type StatutEquipement, type StatutIntervention } from '../../db/schema.js';
+import type { Store } from '../../db/store.js';
+import type { Clock } from '../../lib/clock.js';
 import { dashboardScope, monthAbbreviation, tauxResolution, type ScopeSubject } from './policy.js';
-import { loadDashboardCounts } from './repository.js';
+import type { DashboardCounts, DashboardRepository } from './repository.js';
 import type { DashboardStats } from './schemas.js';
 
-export async function getDashboardStats(
-  db: Kysely<Database>,
-  user: ScopeSubject,
-  options: { now: Date; timeZone: string },
-): Promise<DashboardStats> {
-  const counts = await loadDashboardCounts(db, dashboardScope(user), options.now, options.timeZone);
+export interface DashboardDependencies {
+  store: Store<{ dashboard: DashboardRepository }>;
+  clock: Clock;
+  /** APP_TIMEZONE: the months of the series are local months. */
+  timeZone: string;
+}
 
+export class DashboardService {
+  constructor(private readonly deps: DashboardDependencies) {}
+
+  /** The figures over the caller's scope (docs/security.md §5), now. */
+  async stats(caller: ScopeSubject): Promise<DashboardStats> {
+    const counts = await this.deps.store.repos.dashboard.loadCounts(dashboardScope(caller), this.deps.clock.now(), this.deps.timeZone);
+    return toDashboardStats(counts);
+  }
+}
+
+function toDashboardStats(counts: DashboardCounts): DashboardStats {
   const parStatut = new Map<StatutIntervention, number>();
   const priorites = Object.fromEntries(PRIORITE_VALUES.map((p) => [p, 0])) as Record<Priorite, number>;
   let total = 0;

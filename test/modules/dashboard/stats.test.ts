@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Insertable } from 'kysely';
 import type { Database } from '../../../src/db/schema.js';
-import { getDashboardStats } from '../../../src/modules/dashboard/service.js';
+import { createStore } from '../../../src/db/store.js';
+import { DashboardRepository } from '../../../src/modules/dashboard/repository.js';
+import { DashboardService } from '../../../src/modules/dashboard/service.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { bearer, FakeClock, login, seedUser, type TestUser, type Tokens } from '../../helpers/auth.js';
 import { insertClient, insertEquipement, insertIntervention, insertTechnicien } from '../../helpers/fixtures.js';
@@ -247,7 +249,8 @@ describe('time-zone edges (clock moved to 2026-02-10)', () => {
 
   test('with APP_TIMEZONE=UTC the same rows fall in other months', async () => {
     // The service with another time zone, on the same data and clock (no second app needed).
-    const body = await getDashboardStats(t.app.db, { role: 'admin', clientId: null, technicienId: null }, { now: clock.now(), timeZone: 'UTC' });
+    const utc = new DashboardService({ store: createStore(t.db, (x) => ({ dashboard: new DashboardRepository(x) })), clock, timeZone: 'UTC' });
+    const body = await utc.stats({ role: 'admin', clientId: null, technicienId: null });
     // December gains I10 (2025-12-31T23:30Z); January keeps both 2026-01-31 rows; February is empty.
     assert.deepEqual(body.evolution_mensuelle, months([1, 1, 2, 3, 4, 0], { month: 9, year: 2025 }));
     assert.equal(body.interventions.total_mensuel, 0);
