@@ -1,5 +1,5 @@
 /**
- * The baseline of `npm run bench` (operations.md §15): plain Fastify 5 and one `pg` pool serving
+ * The baseline of `npm run bench` (docs/operations.md §15): plain Fastify 5 and one `pg` pool serving
  * the benchmarked endpoints with the same SQL and the same JSON bodies as the app, and nothing
  * else: no plugins, no hooks, no validation, no response schemas, no auth, no logging.
  *
@@ -8,9 +8,9 @@
  * Arguments win over the environment (PORT, DATABASE_URL, DB_POOL_MAX, PROJECT_NAME, APP_TIMEZONE).
  * Endpoints added to bench/run.ts must be added here too.
  *
- * The data endpoints run the app's own SQL: the query builders of the repositories
- * (countInterventions, pageInterventions, findInterventionOut, loadDashboardCounts through the
- * dashboard service's shaping) and the app's row-to-JSON mapping (toInterventionOut), on a pool
+ * The data endpoints run the app's own SQL: the repositories (InterventionsRepository's page and
+ * findOut, DashboardRepository.loadCounts through the dashboard service's shaping) and the app's
+ * row-to-JSON mapping (toInterventionOut), on a pool
  * built by the app's createPool (same type parsers, same session options). They answer as the
  * admin would (full scope, costs shown); only the query parameters the benchmark uses are read
  * (limit, offset, statut, sort), without validation.
@@ -26,8 +26,9 @@ import { systemClock } from '../src/lib/clock.js';
 import { DashboardRepository } from '../src/modules/dashboard/repository.js';
 import { DashboardService } from '../src/modules/dashboard/service.js';
 import { interventionScope } from '../src/modules/interventions/policy.js';
-import { countInterventions, findInterventionOut, INTERVENTION_SORT, pageInterventions, type InterventionFilters } from '../src/modules/interventions/repository.js';
-import { toInterventionOut } from '../src/modules/interventions/service.js';
+import { INTERVENTION_SORT, InterventionsRepository, type InterventionFilters } from '../src/modules/interventions/repository.js';
+import { toInterventionOut } from '../src/modules/interventions/schemas.js';
+import { mapPage } from '../src/db/paging.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +58,7 @@ const timeZone = process.env.APP_TIMEZONE ?? 'Africa/Casablanca';
 // The benchmark's app caller is the demo admin: full scope, costs visible.
 const ADMIN = { userId: null, role: 'admin', technicienId: null, clientId: null } as const;
 const ADMIN_SCOPE = interventionScope(ADMIN);
+const interventions = new InterventionsRepository(db);
 
 const app = Fastify({ logger: false });
 const now = () => new Date().toISOString();
@@ -86,20 +88,20 @@ interface ListQuery {
   sort?: string;
 }
 
-// Same SQL as GET /interventions/ (service.listInterventions): the count and the page in parallel.
+// Same SQL as GET /interventions/ (InterventionsService.list): the count and the page in parallel.
 app.get('/api/v1/interventions/', async (request, reply) => {
   const query = request.query as ListQuery;
   const statuts = [query.statut ?? []].flat().flatMap((value) => value.split(',')).filter((value) => value !== '') as StatutIntervention[];
   const filters: InterventionFilters = statuts.length > 0 ? { statuts } : {};
   const page = { limit: Number(query.limit ?? 500), offset: Number(query.offset ?? 0), sort: parseSort(query.sort, INTERVENTION_SORT) };
   const now = new Date();
-  const [total, rows] = await Promise.all([countInterventions(db, ADMIN_SCOPE, filters, now), pageInterventions(db, ADMIN_SCOPE, filters, now, page)]);
+  const { rows, total } = mapPage(await interventions.page(ADMIN_SCOPE, filters, now, page), (row) => toInterventionOut(row, now, ADMIN.role));
   reply.header('X-Total-Count', String(total));
-  return rows.map((row) => toInterventionOut(row, now, ADMIN.role));
+  return rows;
 });
 
 app.get('/api/v1/interventions/:id', async (request, reply) => {
-  const row = await findInterventionOut(db, Number((request.params as { id: string }).id));
+  const row = await interventions.findOut(Number((request.params as { id: string }).id));
   if (!row) return reply.code(404).send({ detail: 'not found' });
   return toInterventionOut(row, new Date(), ADMIN.role);
 });

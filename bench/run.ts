@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (operations.md §15): the app against a bare Fastify + `pg` server, both as child
+ * `npm run bench` (docs/operations.md §15): the app against a bare Fastify + `pg` server, both as child
  * processes on one temporary embedded PostgreSQL, driven in turn by autocannon from this process.
  *
  *   npm run bench                      10 s warm-up + 30 s measured per endpoint and server
@@ -31,7 +31,7 @@ import { createPool } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
 import { dashboardScope } from '../src/modules/dashboard/policy.js';
 import { dashboardQuery } from '../src/modules/dashboard/repository.js';
-import { countInterventions, INTERVENTION_SORT, pageInterventions, type InterventionFilters } from '../src/modules/interventions/repository.js';
+import { INTERVENTION_SORT, InterventionsRepository, type InterventionFilters } from '../src/modules/interventions/repository.js';
 import { parseSort } from '../src/lib/listing.js';
 import { presentUnits } from '../src/seed/scale.js';
 import {
@@ -216,6 +216,7 @@ async function explainQueries(databaseUrl: string, timeZone: string): Promise<Ex
       };
       const now = new Date();
       const sort = parseSort(undefined, INTERVENTION_SORT);
+      const interventions = new InterventionsRepository(db);
       const cases: { label: string; filters: InterventionFilters; offset: number }[] = [
         { label: 'first page', filters: {}, offset: 0 },
         { label: 'deep page (offset 5000)', filters: {}, offset: 5000 },
@@ -223,17 +224,17 @@ async function explainQueries(databaseUrl: string, timeZone: string): Promise<Ex
       ];
       for (const c of cases) {
         captured.length = 0;
-        await pageInterventions(db, { kind: 'all' }, c.filters, now, { limit: 50, offset: c.offset, sort });
+        await interventions.pageRows({ kind: 'all' }, c.filters, now, { limit: 50, offset: c.offset, sort });
         await explain(`list ${c.label}: page`, captured[0]!);
       }
       for (const [label, filters] of [['unfiltered', {}], ['statut ouverte,affectee', { statuts: ['ouverte', 'affectee'] }]] as const) {
         captured.length = 0;
-        await countInterventions(db, { kind: 'all' }, filters as InterventionFilters, now);
+        await interventions.count({ kind: 'all' }, filters as InterventionFilters, now);
         await explain(`list count ${label} (intervention_status_counts)`, captured[0]!);
       }
       // The counters stand in for this count: what the filtered count would cost without them.
       captured.length = 0;
-      await countInterventions(db, { kind: 'client', clientId: -1 }, {}, now);
+      await interventions.count({ kind: 'client', clientId: -1 }, {}, now);
       const scanCount = captured[0]!;
       await explain('count without the counters: SELECT count(*) WHERE statut IN (ouverte, affectee)', {
         ...scanCount,

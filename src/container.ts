@@ -16,6 +16,11 @@ import type { PasswordHasher } from './modules/auth/password-hash.js';
 import { findPrincipal } from './modules/auth/repository.js';
 import { DashboardRepository } from './modules/dashboard/repository.js';
 import { DashboardService } from './modules/dashboard/service.js';
+import { InterventionPartiesRepository } from './modules/interventions/parties-repository.js';
+import { InterventionsRepository } from './modules/interventions/repository.js';
+import { InterventionsService } from './modules/interventions/service.js';
+import { NotificationsRepository } from './modules/notifications/repository.js';
+import { NotificationsService } from './modules/notifications/service.js';
 
 export interface CoreDependencies {
   config: AppConfig;
@@ -30,7 +35,13 @@ export function createServices(deps: CoreDependencies) {
   const audit = new AuditService(createStore(db, (x) => ({ audit: new AuditRepository(x) })));
   const authenticator = new Authenticator({ config, clock, principals: { findPrincipal: (userId, sessionId) => findPrincipal(db, userId, sessionId) } });
   const dashboard = new DashboardService({ store: createStore(db, (x) => ({ dashboard: new DashboardRepository(x) })), clock, timeZone: config.appTimezone });
-  return { audit, authenticator, dashboard };
+  const interventions = new InterventionsService({
+    store: createStore(db, (x) => ({ interventions: new InterventionsRepository(x), parties: new InterventionPartiesRepository(x), notifications: new NotificationsRepository(x) })),
+    audit,
+    clock,
+  });
+  const notifications = new NotificationsService({ store: createStore(db, (x) => ({ notifications: new NotificationsRepository(x), audit: new AuditRepository(x) })), audit, clock });
+  return { audit, authenticator, dashboard, interventions, notifications };
 }
 
 export type Services = ReturnType<typeof createServices>;

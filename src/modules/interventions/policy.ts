@@ -1,7 +1,7 @@
 /**
- * Record-level rules of interventions (security.md §5, api.md §4.5), as pure functions: who sees
- * which rows, who may create, which fields an edit may touch in each status, and what each role
- * reads. The service applies them; they are unit-tested without a database.
+ * Record-level rules of interventions (docs/security.md §5, docs/api.md §4.5), as pure functions:
+ * who sees which rows, who may create, which fields an edit may touch in each status, and what each
+ * role reads. The service applies them; they are unit-tested without a database.
  */
 import { STATUTS_INTERVENTION_ACTIFS, type Role, type StatutIntervention } from '../../db/schema.js';
 
@@ -74,7 +74,7 @@ export function isClientRequest(principal: InterventionPrincipal): boolean {
 }
 
 /**
- * The initial status (api.md §4.5 "Creation"): `affectee` with a technician, else `ouverte`;
+ * The initial status (docs/api.md §4.5 "Creation"): `affectee` with a technician, else `ouverte`;
  * `ouverte` + technician gives `affectee`. Returns the 422 message when the request is invalid.
  */
 export function initialStatus(requested: StatutIntervention | null | undefined, hasTechnicien: boolean): { statut: StatutIntervention } | { error: string } {
@@ -102,7 +102,7 @@ export function refusedEditFields(statut: StatutIntervention, changedFields: rea
 }
 
 /**
- * What a technician change does in each status (api.md §4.5 "Edits and reassignment"):
+ * What a technician change does in each status (docs/api.md §4.5 "Edits and reassignment"):
  * assign (ouverte → affectee), reassign (status kept), unassign (affectee → ouverte), or refuse.
  */
 export type TechnicienChange =
@@ -128,7 +128,7 @@ export function reassignmentRemark(previous: string | null, next: string | null)
   return `Réaffectation : ${previous ?? 'aucun'} → ${next ?? 'aucun'}`;
 }
 
-/** Overdue = active and `date_limite` < now (domain.md §2). */
+/** Overdue = active and `date_limite` < now (docs/domain.md §2). */
 export function isOverdue(row: { statut: StatutIntervention; date_limite: Date | null }, now: Date): boolean {
   return (STATUTS_INTERVENTION_ACTIFS as readonly StatutIntervention[]).includes(row.statut) && row.date_limite !== null && row.date_limite.getTime() < now.getTime();
 }

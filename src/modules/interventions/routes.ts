@@ -1,15 +1,15 @@
 /**
- * Interventions (api.md §4.5). Create: admin, responsable, client (a request). Read, list, history:
- * every role, scoped (security.md §5). Edit: admin, responsable. Status change: any authenticated
- * user reaches the service, which applies scope (404), then the client refusal and the technician's
- * transition rights (403), so that an out-of-scope id answers 404 to everybody.
+ * Interventions (docs/api.md §4.5). Create: admin, responsable, client (a request). Read, list,
+ * history: every role, scoped (docs/security.md §5). Edit: admin, responsable. Status change: any
+ * authenticated user reaches the service, which applies scope (404), then the client refusal and the
+ * technician's transition rights (403), so that an out-of-scope id answers 404 to everybody.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendPage, splitCommaLists } from '../../http/lists.js';
 import { AppError } from '../../lib/errors.js';
 import { parseQueryBoolean, parseQueryTimestamp, parseSort } from '../../lib/listing.js';
-import { splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
 import { HISTORIQUE_SORT, INTERVENTION_SORT, type InterventionFilters } from './repository.js';
 import {
@@ -27,9 +27,8 @@ import {
   StatusChangeQuerySchema,
   type InterventionListQuery,
 } from './schemas.js';
-import { actorFromRequest, changeStatus, createIntervention, getIntervention, listHistorique, listInterventions, updateIntervention } from './service.js';
 
-/** The list filters; with `legacy`, `technicien_id=0` means "no filter" (api.md §5 rule 8). */
+/** The list filters; with `legacy`, `technicien_id=0` means "no filter" (docs/api.md §5 rule 8). */
 function listFilters(query: InterventionListQuery, legacy: boolean): InterventionFilters {
   return {
     statuts: query.statut,
@@ -49,14 +48,10 @@ function listFilters(query: InterventionListQuery, legacy: boolean): Interventio
   };
 }
 
-function withTotal<T>(reply: FastifyReply, page: { rows: T[]; total: number }): T[] {
-  reply.header('X-Total-Count', String(page.total));
-  return page.rows;
-}
-
 const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['interventions'];
   const anyUser = app.authorize();
+  const { interventions } = app.services;
 
   app.post(
     '/interventions/',
@@ -71,7 +66,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { body } = request;
-      return createIntervention(app, actorFromRequest(request), {
+      return interventions.create(request.actor!, {
         titre: body.titre,
         description: body.description,
         type: body.type ?? body.type_intervention ?? null,
@@ -87,8 +82,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   async function list(request: FastifyRequest, reply: FastifyReply, query: InterventionListQuery, legacy: boolean) {
     const sort = parseSort(query.sort, INTERVENTION_SORT);
-    const page = await listInterventions(app, actorFromRequest(request), listFilters(query, legacy), { limit: query.limit, offset: query.offset, sort });
-    return withTotal(reply, page);
+    return sendPage(reply, await interventions.list(request.actor!, listFilters(query, legacy), { limit: query.limit, offset: query.offset, sort }));
   }
 
   app.get(
@@ -119,7 +113,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/interventions/:intervention_id',
     { onRequest: anyUser, schema: { tags, summary: 'Lire une intervention', params: InterventionIdParamsSchema, response: withErrors({ 200: InterventionOutSchema }) } },
-    async (request) => getIntervention(app, actorFromRequest(request), request.params.intervention_id),
+    async (request) => interventions.get(request.actor!, request.params.intervention_id),
   );
 
   app.patch(
@@ -136,7 +130,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body ?? {};
-      return updateIntervention(app, actorFromRequest(request), request.params.intervention_id, {
+      return interventions.update(request.actor!, request.params.intervention_id, {
         titre: body.titre,
         description: body.description,
         type: body.type ?? body.type_intervention,
@@ -177,9 +171,9 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The JSON body, when it carries a value, wins over the query string.
       const statut = body.statut ?? query.statut;
       if (statut === undefined) throw AppError.validation([{ loc: ['query', 'statut'], msg: 'Champ obligatoire', type: 'missing' }]);
-      const actor = actorFromRequest(request);
+      const actor = request.actor!;
       const id = request.params.intervention_id;
-      await changeStatus(app, actor, id, {
+      await interventions.changeStatus(actor, id, {
         statut,
         remarque: body.remarque ?? query.remarque ?? '',
         technicienId: body.technicien_id ?? query.technicien_id ?? null,
@@ -191,7 +185,8 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         source: body.statut !== undefined ? 'body' : 'query',
       });
-      return getIntervention(app, actor, id);
+      // The answer is the intervention as the caller now reads it.
+      return interventions.get(actor, id);
     },
   );
 
@@ -210,8 +205,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { query } = request;
       const sort = parseSort(query.sort, HISTORIQUE_SORT);
-      const page = await listHistorique(app, actorFromRequest(request), request.params.intervention_id, { limit: query.limit, offset: query.offset, sort });
-      return withTotal(reply, page);
+      return sendPage(reply, await interventions.historique(request.actor!, request.params.intervention_id, { limit: query.limit, offset: query.offset, sort }));
     },
   );
 };

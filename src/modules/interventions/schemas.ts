@@ -1,5 +1,6 @@
 /**
- * Request and response schemas of the intervention routes (api.md §3, §4.5).
+ * Request and response schemas of the intervention routes (docs/api.md §3, §4.5), and the mapping
+ * of a row to InterventionOut.
  *
  * Nullable inputs use a JSON-schema type list (`["integer", "null"]`) rather than `anyOf`: the
  * app's Ajv coerces types, and inside an `anyOf` it would turn `null` into `""` or `0` before the
@@ -9,6 +10,8 @@ import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { PRIORITE_VALUES, STATUT_INTERVENTION_VALUES, TYPE_INTERVENTION_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryBoolean, QueryTimestamp, StringEnum } from '../../lib/listing.js';
 import { Timestamp } from '../../lib/schemas.js';
+import { hidesCosts, isOverdue, type InterventionPrincipal } from './policy.js';
+import type { InterventionOutRow } from './repository.js';
 
 // --- building blocks -----------------------------------------------------------------------------
 
@@ -60,7 +63,7 @@ const NullableInteger = Type.Union([Type.Integer(), Type.Null()]);
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 const NullableText = Type.Union([Type.String(), Type.Null()]);
 
-/** InterventionOut (api.md §3). `cout_estime` and `cout_reel` are absent for a client. */
+/** InterventionOut (docs/api.md §3). `cout_estime` and `cout_reel` are absent for a client. */
 export const InterventionOutSchema = Type.Object(
   {
     id: Type.Integer(),
@@ -99,7 +102,49 @@ export const InterventionOutSchema = Type.Object(
 );
 export type InterventionOut = Static<typeof InterventionOutSchema>;
 
-/** HistoriqueOut (api.md §3); `user_nom` is null for the system (scheduler). */
+/** The row as `role` reads it at `now`: `en_retard` computed, the costs hidden from a client. */
+export function toInterventionOut(row: InterventionOutRow, now: Date, role: InterventionPrincipal['role']): InterventionOut {
+  const out: InterventionOut = {
+    id: row.id,
+    titre: row.titre,
+    description: row.description,
+    type: row.type_intervention,
+    statut: row.statut,
+    priorite: row.priorite,
+    urgence: row.urgence,
+    date_limite: row.date_limite,
+    date_creation: row.date_creation,
+    date_cloture: row.date_cloture,
+    technicien_id: row.technicien_id,
+    equipement_id: row.equipement_id,
+    date_affectation: row.date_affectation,
+    date_debut_travaux: row.date_debut_travaux,
+    date_fin_travaux: row.date_fin_travaux,
+    date_archivage: row.date_archivage,
+    duree_estimee: row.duree_estimee,
+    duree_reelle: row.duree_reelle,
+    cout_estime: row.cout_estime,
+    cout_reel: row.cout_reel,
+    rapport_intervention: row.rapport_intervention,
+    travaux_realises: row.travaux_realises,
+    recommandations: row.recommandations,
+    created_by_id: row.created_by_id,
+    client_id: row.client_id,
+    contrat_id: row.contrat_id,
+    planning_id: row.planning_id,
+    en_retard: isOverdue(row, now),
+    technicien_nom: row.technicien_nom,
+    equipement_nom: row.equipement_nom,
+    updated_at: row.updated_at,
+  };
+  if (hidesCosts(role)) {
+    delete out.cout_estime;
+    delete out.cout_reel;
+  }
+  return out;
+}
+
+/** HistoriqueOut (docs/api.md §3); `user_nom` is null for the system (scheduler). */
 export const HistoriqueOutSchema = Type.Object(
   {
     id: Type.Integer(),

@@ -1,5 +1,5 @@
 /**
- * The intervention state machine (api.md §4.5), as pure data and functions: which targets each
+ * The intervention state machine (docs/api.md §4.5), as pure data and functions: which targets each
  * status allows, which of them a technician may request, and the 409 answer for a refused one.
  * No database here: the service runs these checks on the row it has locked.
  */
@@ -39,11 +39,15 @@ export function forbiddenTransitionMessage(from: StatutIntervention, to: StatutI
   return `Transition de '${from}' vers '${to}' interdite`;
 }
 
-/** `details` of every refused transition (api.md §2). */
+/** `details` of every refused transition (docs/api.md §2). */
 export interface TransitionRefusalDetails {
   statut_actuel: StatutIntervention;
   statut_demande: StatutIntervention;
   transitions_autorisees: StatutIntervention[];
+}
+
+export function transitionRefusalDetails(from: StatutIntervention, to: StatutIntervention): TransitionRefusalDetails {
+  return { statut_actuel: from, statut_demande: to, transitions_autorisees: [...TRANSITIONS[from]] };
 }
 
 export type TransitionCheck = { ok: true } | { ok: false; message: string; details: TransitionRefusalDetails };
@@ -63,7 +67,7 @@ export function technicienMayTransition(from: StatutIntervention, to: StatutInte
  * the missing technician.
  */
 export function checkTransition(from: StatutIntervention, to: StatutIntervention, options: { technicienGiven: boolean }): TransitionCheck {
-  const details: TransitionRefusalDetails = { statut_actuel: from, statut_demande: to, transitions_autorisees: [...TRANSITIONS[from]] };
+  const details = transitionRefusalDetails(from, to);
   if (from === 'cloturee' && to !== 'archivee') return { ok: false, message: TRANSITION_MESSAGES.alreadyClosed, details };
   if (!isTransitionAllowed(from, to)) {
     return { ok: false, message: to === 'archivee' ? TRANSITION_MESSAGES.archiveForbidden : forbiddenTransitionMessage(from, to), details };
@@ -72,7 +76,7 @@ export function checkTransition(from: StatutIntervention, to: StatutIntervention
   return { ok: true };
 }
 
-/** Timestamps and fields a transition sets (api.md §4.5 "Effects"); `null` clears a column. */
+/** Timestamps and fields a transition sets (docs/api.md §4.5 "Effects"); `null` clears a column. */
 export interface TransitionEffects {
   technicien_id?: number | null;
   date_affectation?: Date | null;

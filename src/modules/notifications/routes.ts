@@ -1,17 +1,15 @@
 /**
- * Notifications (api.md §4.7). Create: admin and responsable. List everyone's and delete: admin.
+ * Notifications (docs/api.md §4.7). Create: admin and responsable. List everyone's and delete: admin.
  * Own notifications: everyone. The static paths (`/notifications/user/me`,
  * `/notifications/read-all`) are declared before the parameterised ones; the router matches
  * static segments first anyway (the legacy service shadowed `/user/me` with a 422).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { parseQueryBoolean, parseSort, type SortSpec } from '../../lib/listing.js';
-import { listPage, splitCommaLists } from '../../http/lists.js';
+import { sendPage, splitCommaLists } from '../../http/lists.js';
+import { parseQueryBoolean } from '../../lib/listing.js';
 import { withErrors } from '../../lib/schemas.js';
-import { auditContext } from '../audit/context.js';
 import { NOTIFICATION_MESSAGES } from './policy.js';
-import { filterNotifications, selectNotificationOut } from './repository.js';
 import {
   DetailResponseSchema,
   MarkAllReadResponseSchema,
@@ -23,19 +21,13 @@ import {
   NotificationUserParamsSchema,
   OwnNotificationListQuerySchema,
 } from './schemas.js';
-import { assertCanListNotificationsOf, createNotification, deleteNotification, getNotification, markAllRead, markRead } from './service.js';
-
-const NOTIFICATION_SORT: SortSpec = {
-  fields: { id: 'n.id', date_envoi: 'n.date_envoi' },
-  defaultSort: '-date_envoi',
-  idColumn: 'n.id',
-};
 
 const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['notifications'];
   const adminOnly = app.authorize('admin');
   const anyone = app.authorize();
   const NotificationList = Type.Array(NotificationOutSchema);
+  const { notifications } = app.services;
 
   app.post(
     '/notifications/',
@@ -43,10 +35,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.authorize('responsable'),
       schema: { tags, summary: 'Créer une notification', body: NotificationCreateSchema, response: withErrors({ 201: NotificationOutSchema }) },
     },
-    async (request, reply) => {
-      const id = await createNotification(app.db, request.body, app.clock.now());
-      return reply.code(201).send(await getNotification(app.db, id));
-    },
+    async (request, reply) => reply.code(201).send(await notifications.create(request.body)),
   );
 
   app.get(
@@ -58,15 +47,8 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { query } = request;
-      const sort = parseSort(query.sort, NOTIFICATION_SORT);
-      const filtered = filterNotifications(selectNotificationOut(app.db), {
-        userId: query.user_id,
-        interventionId: query.intervention_id,
-        types: query.type,
-        canaux: query.canal,
-        lu: parseQueryBoolean(query.lu),
-      });
-      return listPage(reply, filtered, { limit: query.limit, offset: query.offset, sort });
+      const filters = { userId: query.user_id, interventionId: query.intervention_id, types: query.type, canaux: query.canal, lu: parseQueryBoolean(query.lu) };
+      return sendPage(reply, await notifications.list(filters, query));
     },
   );
 
@@ -79,9 +61,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { query } = request;
-      const sort = parseSort(query.sort, NOTIFICATION_SORT);
-      const filtered = filterNotifications(selectNotificationOut(app.db), { userId: request.user!.id, types: query.type, lu: parseQueryBoolean(query.lu) });
-      return listPage(reply, filtered, { limit: query.limit, offset: query.offset, sort });
+      return sendPage(reply, await notifications.listOwn(request.actor!, { types: query.type, lu: parseQueryBoolean(query.lu) }, query));
     },
   );
 
@@ -91,10 +71,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: anyone,
       schema: { tags, summary: 'Marquer toutes mes notifications comme lues', response: withErrors({ 200: MarkAllReadResponseSchema }) },
     },
-    async (request) => {
-      const count = await markAllRead(app.db, request.user!, app.clock.now());
-      return { message: NOTIFICATION_MESSAGES.allMarkedRead, count };
-    },
+    async (request) => ({ message: NOTIFICATION_MESSAGES.allMarkedRead, count: await notifications.markAllRead(request.actor!) }),
   );
 
   app.get(
@@ -112,10 +89,9 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { query, params } = request;
-      await assertCanListNotificationsOf(app.db, request.user!, params.user_id, auditContext(request), request.routeOptions.url ?? '/notifications/user/:user_id');
-      const sort = parseSort(query.sort, NOTIFICATION_SORT);
-      const filtered = filterNotifications(selectNotificationOut(app.db), { userId: params.user_id, types: query.type, lu: parseQueryBoolean(query.lu) });
-      return listPage(reply, filtered, { limit: query.limit, offset: query.offset, sort });
+      const filters = { types: query.type, lu: parseQueryBoolean(query.lu) };
+      const route = request.routeOptions.url ?? '/notifications/user/:user_id';
+      return sendPage(reply, await notifications.listOf(request.actor!, params.user_id, filters, query, route));
     },
   );
 
@@ -126,7 +102,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Marquer une de mes notifications comme lue', params: NotificationIdParamsSchema, response: withErrors({ 200: MessageResponseSchema }) },
     },
     async (request) => {
-      await markRead(app.db, request.user!, request.params.notification_id, app.clock.now(), auditContext(request));
+      await notifications.markRead(request.actor!, request.params.notification_id);
       return { message: NOTIFICATION_MESSAGES.markedRead };
     },
   );
@@ -138,7 +114,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Supprimer une notification', params: NotificationIdParamsSchema, response: withErrors({ 200: DetailResponseSchema }) },
     },
     async (request) => {
-      await deleteNotification(app.db, request.params.notification_id, auditContext(request));
+      await notifications.delete(request.actor!, request.params.notification_id);
       return { detail: NOTIFICATION_MESSAGES.deleted };
     },
   );

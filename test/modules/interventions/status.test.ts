@@ -368,8 +368,8 @@ describe('effects, timestamps and history over a whole life', () => {
 
   test('history rows of a system actor have a null user and user_nom', async () => {
     const id = await seedIntervention(t, w, 'en_cours');
-    const { changeStatus, SYSTEM_ACTOR } = await import('../../../src/modules/interventions/service.js');
-    const result = await changeStatus(t.app, SYSTEM_ACTOR, id, { statut: 'en_attente', remarque: 'Automatique' });
+    const { SYSTEM_ACTOR } = await import('../../../src/lib/actor.js');
+    const result = await t.services.interventions.changeStatus(SYSTEM_ACTOR, id, { statut: 'en_attente', remarque: 'Automatique' });
     assert.deepEqual(result, { id, from: 'en_cours', to: 'en_attente', at: clock.now() });
     const response = await t.app.inject({ method: 'GET', url: `/api/v1/interventions/${id}/historique`, headers: w.resp.headers });
     const [h] = response.json();

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { bearer, FakeClock, login, MINUTE, seedUser, type TestUser, type Tokens } from '../../helpers/auth.js';
 import { insertClient, insertEquipement, insertIntervention } from '../../helpers/fixtures.js';
-import { insertNotifications, type NewNotification } from '../../../src/modules/notifications/repository.js';
+import { NotificationsRepository, type NewNotification } from '../../../src/modules/notifications/repository.js';
 
 const clock = new FakeClock(Date.parse('2026-06-15T08:00:00.000Z'));
 let t: TestApp;
@@ -64,8 +64,7 @@ async function notificationRow(id: number) {
 
 /** Inserts notifications for `userId`, each `date_envoi` one minute after the previous one. */
 async function seed(userId: number, rows: Partial<NewNotification>[], start = Date.parse('2026-06-01T00:00:00Z')): Promise<number[]> {
-  return insertNotifications(
-    t.app.db,
+  return new NotificationsRepository(t.app.db).insert(
     rows.map((r, i) => ({ type: 'information', canal: 'log', contenu: `n${i}`, userId, dateEnvoi: new Date(start + i * MINUTE), ...r })),
   );
 }
@@ -197,7 +196,7 @@ describe('lists', () => {
     [readerTokens, otherTokens] = [await login(t, reader), await login(t, other)];
     // reader: a (oldest) … e (newest); b and d share date_envoi.
     const start = Date.parse('2026-05-01T00:00:00Z');
-    const [a, b, c, d, e] = await insertNotifications(t.app.db, [
+    const [a, b, c, d, e] = await new NotificationsRepository(t.app.db).insert([
       { type: 'affectation', canal: 'email', contenu: 'a', userId: reader.id, interventionId, dateEnvoi: new Date(start) },
       { type: 'rappel', canal: 'log', contenu: 'b', userId: reader.id, dateEnvoi: new Date(start + 2 * MINUTE) },
       { type: 'retard', canal: 'sms', contenu: 'c', userId: reader.id, interventionId, dateEnvoi: new Date(start + 3 * MINUTE) },

@@ -3,18 +3,18 @@ import { test } from 'node:test';
 import { canListNotificationsOf, NOTIFICATION_MESSAGES, ownsNotification } from '../../../src/modules/notifications/policy.js';
 
 test("listing a user's notifications: admin for anyone, the others for their own id only", () => {
-  assert.equal(canListNotificationsOf({ id: 1, role: 'admin' }, 2), true);
-  assert.equal(canListNotificationsOf({ id: 1, role: 'admin' }, 1), true);
+  assert.equal(canListNotificationsOf({ userId: 1, role: 'admin' }, 2), true);
+  assert.equal(canListNotificationsOf({ userId: 1, role: 'admin' }, 1), true);
   for (const role of ['responsable', 'technicien', 'client'] as const) {
-    assert.equal(canListNotificationsOf({ id: 5, role }, 5), true, role);
-    assert.equal(canListNotificationsOf({ id: 5, role }, 6), false, role);
+    assert.equal(canListNotificationsOf({ userId: 5, role }, 5), true, role);
+    assert.equal(canListNotificationsOf({ userId: 5, role }, 6), false, role);
   }
 });
 
 test('a notification is owned by its recipient only, whatever the role', () => {
   for (const role of ['admin', 'responsable', 'technicien', 'client'] as const) {
-    assert.equal(ownsNotification({ id: 3, role }, { userId: 3 }), true, role);
-    assert.equal(ownsNotification({ id: 3, role }, { userId: 4 }), false, role);
+    assert.equal(ownsNotification({ userId: 3, role }, { userId: 3 }), true, role);
+    assert.equal(ownsNotification({ userId: 3, role }, { userId: 4 }), false, role);
   }
 });
 
