@@ -1,31 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { before, describe, test } from 'node:test';
+import { useTestApp } from '../../helpers/app.js';
 import { FakeClock } from '../../helpers/auth.js';
-import { buildWorld, countRows, errorOf, fullName, type World } from './world.js';
+import { assertError, call, errorOf } from '../../helpers/http.js';
+import { buildWorld, countRows, fullName, type Member, type World } from './world.js';
 
 const clock = new FakeClock();
-let t: TestApp;
+const t = useTestApp({ clock });
 let w: World;
 
 before(async () => {
-  t = await createTestApp({ clock });
-  w = await buildWorld(t);
-});
-after(async () => {
-  await t.close();
+  w = await buildWorld(t());
 });
 
-function post(headers: { authorization: string }, payload: unknown, url = '/api/v1/interventions/') {
-  return t.app.inject({ method: 'POST', url, headers, payload: payload as object });
+function post(who: Member, payload: unknown, url = '/api/v1/interventions/') {
+  return call(t(), 'POST', url, { as: who.tokens, payload });
 }
 
 async function notificationsOf(interventionId: number) {
-  return t.app.db.selectFrom('notifications').select(['type', 'canal', 'contenu', 'user_id', 'date_envoi', 'lu']).where('intervention_id', '=', interventionId).orderBy('user_id').execute();
+  return t().db.selectFrom('notifications').select(['type', 'canal', 'contenu', 'user_id', 'date_envoi', 'lu']).where('intervention_id', '=', interventionId).orderBy('user_id').execute();
 }
 
 async function historyOf(interventionId: number) {
-  return t.app.db.selectFrom('historiques_interventions').select(['statut_precedent', 'statut', 'remarque', 'user_id', 'horodatage']).where('intervention_id', '=', interventionId).orderBy('id').execute();
+  return t().db.selectFrom('historiques_interventions').select(['statut_precedent', 'statut', 'remarque', 'user_id', 'horodatage']).where('intervention_id', '=', interventionId).orderBy('id').execute();
 }
 
 const OUT_FIELDS = [
@@ -37,7 +34,7 @@ const OUT_FIELDS = [
 
 describe('creation by a manager', () => {
   test('with a technician → 200 affectee, every InterventionOut field, history row, affectation notification', async () => {
-    const response = await post(w.resp.headers, {
+    const response = await post(w.resp, {
       titre: '  Fuite compresseur  ',
       description: '  Bruit anormal ',
       type: 'corrective',
@@ -51,7 +48,7 @@ describe('creation by a manager', () => {
     const body = response.json();
     assert.deepEqual(Object.keys(body).sort(), [...OUT_FIELDS].sort());
     const now = clock.now().toISOString();
-    const equipement = await t.app.db.selectFrom('equipements').select('nom').where('id', '=', w.e1).executeTakeFirstOrThrow();
+    const equipement = await t().db.selectFrom('equipements').select('nom').where('id', '=', w.e1).executeTakeFirstOrThrow();
     assert.deepEqual(body, {
       id: body.id,
       titre: 'Fuite compresseur',
@@ -94,7 +91,7 @@ describe('creation by a manager', () => {
   });
 
   test('without a technician → ouverte with the defaults, the `type_intervention` alias, no notification', async () => {
-    const response = await post(w.admin.headers, { titre: 'Contrôle', type_intervention: 'diagnostic', equipement_id: w.e0, statut: null, priorite: null, urgence: null });
+    const response = await post(w.admin, { titre: 'Contrôle', type_intervention: 'diagnostic', equipement_id: w.e0, statut: null, priorite: null, urgence: null });
     assert.equal(response.statusCode, 200);
     const body = response.json();
     assert.equal(body.statut, 'ouverte');
@@ -113,24 +110,24 @@ describe('creation by a manager', () => {
   });
 
   test("statut 'ouverte' with a technician gives 'affectee'; 'affectee' with one is accepted", async () => {
-    const a = await post(w.resp.headers, { titre: 'A', type: 'preventive', statut: 'ouverte', technicien_id: w.t2.technicienId, equipement_id: w.e2 });
+    const a = await post(w.resp, { titre: 'A', type: 'preventive', statut: 'ouverte', technicien_id: w.t2.technicienId, equipement_id: w.e2 });
     assert.equal(a.statusCode, 200);
     assert.equal(a.json().statut, 'affectee');
     assert.equal(a.json().technicien_id, w.t2.technicienId);
-    const b = await post(w.resp.headers, { titre: 'B', type: 'preventive', statut: 'affectee', technicien_id: w.t2.technicienId, equipement_id: w.e2 });
+    const b = await post(w.resp, { titre: 'B', type: 'preventive', statut: 'affectee', technicien_id: w.t2.technicienId, equipement_id: w.e2 });
     assert.equal(b.statusCode, 200);
     assert.equal(b.json().statut, 'affectee');
   });
 
   test('date-only date_limite = 00:00 UTC; an offset is converted to UTC', async () => {
-    const a = await post(w.resp.headers, { titre: 'D1', type: 'corrective', equipement_id: w.e0, date_limite: '2026-12-01' });
+    const a = await post(w.resp, { titre: 'D1', type: 'corrective', equipement_id: w.e0, date_limite: '2026-12-01' });
     assert.equal(a.json().date_limite, '2026-12-01T00:00:00.000Z');
-    const b = await post(w.resp.headers, { titre: 'D2', type: 'corrective', equipement_id: w.e0, date_limite: '2026-12-01T10:00:00+01:00' });
+    const b = await post(w.resp, { titre: 'D2', type: 'corrective', equipement_id: w.e0, date_limite: '2026-12-01T10:00:00+01:00' });
     assert.equal(b.json().date_limite, '2026-12-01T09:00:00.000Z');
   });
 
   test('unknown fields are ignored and never stored (no mass assignment)', async () => {
-    const response = await post(w.resp.headers, {
+    const response = await post(w.resp, {
       titre: 'Mass',
       type: 'corrective',
       equipement_id: w.e0,
@@ -141,7 +138,7 @@ describe('creation by a manager', () => {
       planning_id: 1,
     });
     assert.equal(response.statusCode, 200);
-    const row = await t.app.db.selectFrom('interventions').selectAll().where('id', '=', response.json().id).executeTakeFirstOrThrow();
+    const row = await t().db.selectFrom('interventions').selectAll().where('id', '=', response.json().id).executeTakeFirstOrThrow();
     assert.equal(row.created_by_id, w.resp.user.id);
     assert.equal(row.client_id, null);
     assert.equal(row.cout_estime, null);
@@ -150,104 +147,102 @@ describe('creation by a manager', () => {
   });
 
   test('served at the root too, with or without the trailing slash', async () => {
-    const root = await post(w.resp.headers, { titre: 'Root', type: 'corrective', equipement_id: w.e0 }, '/interventions');
+    const root = await post(w.resp, { titre: 'Root', type: 'corrective', equipement_id: w.e0 }, '/interventions');
     assert.equal(root.statusCode, 200);
-    const noSlash = await post(w.resp.headers, { titre: 'NoSlash', type: 'corrective', equipement_id: w.e0 }, '/api/v1/interventions');
+    const noSlash = await post(w.resp, { titre: 'NoSlash', type: 'corrective', equipement_id: w.e0 }, '/api/v1/interventions');
     assert.equal(noSlash.statusCode, 200);
   });
 });
 
 describe('creation errors (no row written)', () => {
-  async function expectRefused(headers: { authorization: string }, payload: unknown, status: number, message: string, extra?: (error: ReturnType<typeof errorOf>) => void) {
-    const before = await Promise.all([countRows(t, 'interventions'), countRows(t, 'historiques_interventions'), countRows(t, 'notifications')]);
-    const response = await post(headers, payload);
-    assert.equal(response.statusCode, status, response.body);
-    const error = errorOf(response);
-    assert.equal(error.message, message);
-    extra?.(error);
-    assert.deepEqual(await Promise.all([countRows(t, 'interventions'), countRows(t, 'historiques_interventions'), countRows(t, 'notifications')]), before);
+  async function expectRefused(who: Member, payload: unknown, status: 403 | 404 | 409 | 422, message: string, extra?: (details: unknown) => void) {
+    const counts = () => Promise.all([countRows(t(), 'interventions'), countRows(t(), 'historiques_interventions'), countRows(t(), 'notifications')]);
+    const before = await counts();
+    const details = assertError(await post(who, payload), status, message);
+    extra?.(details);
+    assert.deepEqual(await counts(), before);
   }
 
   test('unknown technician → 404, checked before an unknown equipment', async () => {
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', technicien_id: 999_999, equipement_id: 999_999 }, 404, 'Technicien assigné introuvable');
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', technicien_id: 999_999, equipement_id: 999_999 }, 404, 'Technicien assigné introuvable');
   });
 
   test('inactive technician profile, or technician whose user is inactive → 404', async () => {
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', technicien_id: w.t3TechnicienId, equipement_id: w.e1 }, 404, 'Technicien assigné introuvable');
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', technicien_id: w.t4TechnicienId, equipement_id: w.e1 }, 404, 'Technicien assigné introuvable');
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', technicien_id: w.t3TechnicienId, equipement_id: w.e1 }, 404, 'Technicien assigné introuvable');
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', technicien_id: w.t4TechnicienId, equipement_id: w.e1 }, 404, 'Technicien assigné introuvable');
   });
 
   test('unknown equipment → 404; retired equipment → 409', async () => {
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', equipement_id: 999_999 }, 404, 'Équipement cible introuvable');
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', equipement_id: w.eRetired }, 409, 'Équipement retiré du service');
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', equipement_id: 999_999 }, 404, 'Équipement cible introuvable');
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', equipement_id: w.eRetired }, 409, 'Équipement retiré du service');
   });
 
   test("initial status other than ouverte/affectee → 422; 'affectee' without technician → 422", async () => {
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', statut: 'en_cours', technicien_id: w.t1.technicienId, equipement_id: w.e1 }, 422, "Statut initial invalide : seuls 'ouverte' et 'affectee' sont acceptés", (error) => {
-      assert.deepEqual(error.details, [{ loc: ['body', 'statut'], msg: "Statut initial invalide : seuls 'ouverte' et 'affectee' sont acceptés", type: 'value' }]);
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', statut: 'en_cours', technicien_id: w.t1.technicienId, equipement_id: w.e1 }, 422, "Statut initial invalide : seuls 'ouverte' et 'affectee' sont acceptés", (details) => {
+      assert.deepEqual(details, [{ loc: ['body', 'statut'], msg: "Statut initial invalide : seuls 'ouverte' et 'affectee' sont acceptés", type: 'value' }]);
     });
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', statut: 'cloturee', equipement_id: w.e1 }, 422, "Statut initial invalide : seuls 'ouverte' et 'affectee' sont acceptés");
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', statut: 'affectee', equipement_id: w.e1 }, 422, "Un technicien est requis pour le statut 'affectee'");
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', statut: 'cloturee', equipement_id: w.e1 }, 422, "Statut initial invalide : seuls 'ouverte' et 'affectee' sont acceptés");
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', statut: 'affectee', equipement_id: w.e1 }, 422, "Un technicien est requis pour le statut 'affectee'");
   });
 
   test('unknown enum values → 422 enum', async () => {
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', statut: 'terminee', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (error) => {
-      assert.deepEqual((error.details as { loc: unknown[]; type: string }[]).map((d) => [d.loc, d.type]), [[['body', 'statut'], 'enum']]);
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', statut: 'terminee', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (details) => {
+      assert.deepEqual((details as { loc: unknown[]; type: string }[]).map((d) => [d.loc, d.type]), [[['body', 'statut'], 'enum']]);
     });
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'reparation', equipement_id: w.e1 }, 422, 'Erreur de validation des données');
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', priorite: 'critique', equipement_id: w.e1 }, 422, 'Erreur de validation des données');
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'Corrective', equipement_id: w.e1 }, 422, 'Erreur de validation des données');
+    await expectRefused(w.resp, { titre: 'X', type: 'reparation', equipement_id: w.e1 }, 422, 'Erreur de validation des données');
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', priorite: 'critique', equipement_id: w.e1 }, 422, 'Erreur de validation des données');
+    await expectRefused(w.resp, { titre: 'X', type: 'Corrective', equipement_id: w.e1 }, 422, 'Erreur de validation des données');
   });
 
   test('missing or wrongly typed fields → 422 with their location', async () => {
-    await expectRefused(w.resp.headers, { type: 'corrective', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (error) => {
-      assert.deepEqual(error.details, [{ loc: ['body', 'titre'], msg: 'Champ obligatoire', type: 'missing' }]);
+    await expectRefused(w.resp, { type: 'corrective', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (details) => {
+      assert.deepEqual(details, [{ loc: ['body', 'titre'], msg: 'Champ obligatoire', type: 'missing' }]);
     });
-    await expectRefused(w.resp.headers, { titre: 'X', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (error) => {
-      assert.deepEqual(error.details, [{ loc: ['body', 'type'], msg: 'Champ obligatoire', type: 'missing' }]);
+    await expectRefused(w.resp, { titre: 'X', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (details) => {
+      assert.deepEqual(details, [{ loc: ['body', 'type'], msg: 'Champ obligatoire', type: 'missing' }]);
     });
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective' }, 422, 'Erreur de validation des données', (error) => {
-      assert.deepEqual((error.details as { loc: unknown[] }[]).map((d) => d.loc), [['body', 'equipement_id']]);
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective' }, 422, 'Erreur de validation des données', (details) => {
+      assert.deepEqual((details as { loc: unknown[] }[]).map((d) => d.loc), [['body', 'equipement_id']]);
     });
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', equipement_id: 'abc' }, 422, 'Erreur de validation des données', (error) => {
-      assert.deepEqual((error.details as { loc: unknown[]; type: string }[]).map((d) => [d.loc, d.type]), [[['body', 'equipement_id'], 'type']]);
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', equipement_id: 'abc' }, 422, 'Erreur de validation des données', (details) => {
+      assert.deepEqual((details as { loc: unknown[]; type: string }[]).map((d) => [d.loc, d.type]), [[['body', 'equipement_id'], 'type']]);
     });
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', equipement_id: w.e1, urgence: 'peut-être' }, 422, 'Erreur de validation des données');
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', equipement_id: w.e1, technicien_id: 'T1' }, 422, 'Erreur de validation des données');
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', equipement_id: 0 }, 422, 'Erreur de validation des données');
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', equipement_id: w.e1, urgence: 'peut-être' }, 422, 'Erreur de validation des données');
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', equipement_id: w.e1, technicien_id: 'T1' }, 422, 'Erreur de validation des données');
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', equipement_id: 0 }, 422, 'Erreur de validation des données');
   });
 
   test('empty title after trimming, oversized title → 422', async () => {
-    await expectRefused(w.resp.headers, { titre: '   ', type: 'corrective', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (error) => {
-      assert.deepEqual(error.details, [{ loc: ['body', 'titre'], msg: 'Le titre est obligatoire', type: 'too_short' }]);
+    await expectRefused(w.resp, { titre: '   ', type: 'corrective', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (details) => {
+      assert.deepEqual(details, [{ loc: ['body', 'titre'], msg: 'Le titre est obligatoire', type: 'too_short' }]);
     });
-    await expectRefused(w.resp.headers, { titre: 'x'.repeat(256), type: 'corrective', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (error) => {
-      assert.deepEqual((error.details as { loc: unknown[]; type: string }[]).map((d) => [d.loc, d.type]), [[['body', 'titre'], 'too_long']]);
+    await expectRefused(w.resp, { titre: 'x'.repeat(256), type: 'corrective', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (details) => {
+      assert.deepEqual((details as { loc: unknown[]; type: string }[]).map((d) => [d.loc, d.type]), [[['body', 'titre'], 'too_long']]);
     });
   });
 
   test('a NUL character in a text field → 422 (never a database error)', async () => {
-    await expectRefused(w.resp.headers, { titre: 'a\u0000b', type: 'corrective', equipement_id: w.e1 }, 422, 'Caractère NUL interdit', (error) => {
-      assert.deepEqual(error.details, [{ loc: ['body', 'titre'], msg: 'Caractère NUL interdit', type: 'value' }]);
+    await expectRefused(w.resp, { titre: 'a\u0000b', type: 'corrective', equipement_id: w.e1 }, 422, 'Caractère NUL interdit', (details) => {
+      assert.deepEqual(details, [{ loc: ['body', 'titre'], msg: 'Caractère NUL interdit', type: 'value' }]);
     });
-    await expectRefused(w.resp.headers, { titre: 'ok', description: '\u0000', type: 'corrective', equipement_id: w.e1 }, 422, 'Caractère NUL interdit');
+    await expectRefused(w.resp, { titre: 'ok', description: '\u0000', type: 'corrective', equipement_id: w.e1 }, 422, 'Caractère NUL interdit');
   });
 
   test('invalid dates → 422 format', async () => {
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', equipement_id: w.e1, date_limite: 'demain' }, 422, 'Erreur de validation des données');
-    await expectRefused(w.resp.headers, { titre: 'X', type: 'corrective', equipement_id: w.e1, date_limite: '2026-02-30' }, 422, 'Erreur de validation des données', (error) => {
-      assert.deepEqual(error.details, [{ loc: ['body', 'date_limite'], msg: 'Date invalide', type: 'format' }]);
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', equipement_id: w.e1, date_limite: 'demain' }, 422, 'Erreur de validation des données');
+    await expectRefused(w.resp, { titre: 'X', type: 'corrective', equipement_id: w.e1, date_limite: '2026-02-30' }, 422, 'Erreur de validation des données', (details) => {
+      assert.deepEqual(details, [{ loc: ['body', 'date_limite'], msg: 'Date invalide', type: 'format' }]);
     });
   });
 
   test('an empty JSON body → 422 (the body is required)', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/interventions/', headers: { ...w.resp.headers, 'content-type': 'application/json' }, payload: '' });
+    const response = await call(t(), 'POST', '/api/v1/interventions/', { as: w.resp.tokens, headers: { 'content-type': 'application/json' }, payload: '' });
     assert.equal(response.statusCode, 422);
   });
 
   test('a technician may not create → 403 with the roles, audited', async () => {
-    await expectRefused(w.t1.headers, { titre: 'X', type: 'corrective', equipement_id: w.e1 }, 403, 'Accès réservé aux rôles : admin, responsable, client');
-    const audit = await t.app.db
+    await expectRefused(w.t1, { titre: 'X', type: 'corrective', equipement_id: w.e1 }, 403, 'Accès réservé aux rôles : admin, responsable, client');
+    const audit = await t().db
       .selectFrom('audit_events')
       .select(['outcome', 'details'])
       .where('actor_user_id', '=', w.t1.user.id)
@@ -257,14 +252,14 @@ describe('creation errors (no row written)', () => {
   });
 
   test('without a token → 401', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/interventions/', payload: { titre: 'X', type: 'corrective', equipement_id: w.e1 } });
+    const response = await call(t(), 'POST', '/api/v1/interventions/', { payload: { titre: 'X', type: 'corrective', equipement_id: w.e1 } });
     assert.equal(response.statusCode, 401);
   });
 });
 
 describe('client requests', () => {
   test("on its company's equipment: forced corrective/ouverte/normale, technician and deadline ignored, responsables notified, no costs", async () => {
-    const response = await post(w.c1.headers, {
+    const response = await post(w.c1, {
       titre: 'Panne climatisation',
       description: 'Ne démarre plus',
       type: 'ameliorative',
@@ -301,23 +296,23 @@ describe('client requests', () => {
   });
 
   test('a client request without `type` is accepted (it is forced)', async () => {
-    const response = await post(w.c1.headers, { titre: 'Sans type', equipement_id: w.e1 });
+    const response = await post(w.c1, { titre: 'Sans type', equipement_id: w.e1 });
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().type, 'corrective');
   });
 
   test("another company's, MIF's own or unknown equipment → 404, audited when it exists", async () => {
-    const before = await countRows(t, 'interventions');
+    const before = await countRows(t(), 'interventions');
     for (const equipementId of [w.e2, w.e0, 999_999]) {
-      const response = await post(w.c1.headers, { titre: 'X', type: 'corrective', equipement_id: equipementId });
+      const response = await post(w.c1, { titre: 'X', type: 'corrective', equipement_id: equipementId });
       assert.equal(response.statusCode, 404);
       assert.equal(errorOf(response).message, 'Équipement cible introuvable');
     }
-    const noCompany = await post(w.c0.headers, { titre: 'X', type: 'corrective', equipement_id: w.e1 });
+    const noCompany = await post(w.c0, { titre: 'X', type: 'corrective', equipement_id: w.e1 });
     assert.equal(noCompany.statusCode, 404);
     assert.equal(errorOf(noCompany).message, 'Équipement cible introuvable');
-    assert.equal(await countRows(t, 'interventions'), before);
-    const audit = await t.app.db
+    assert.equal(await countRows(t(), 'interventions'), before);
+    const audit = await t().db
       .selectFrom('audit_events')
       .select(['resource_type', 'resource_id', 'details'])
       .where('event_type', '=', 'rbac.denied')
@@ -331,7 +326,7 @@ describe('client requests', () => {
   });
 
   test("retired equipment of the client's company → 409", async () => {
-    const response = await post(w.c1.headers, { titre: 'X', equipement_id: w.eRetired });
+    const response = await post(w.c1, { titre: 'X', equipement_id: w.eRetired });
     assert.equal(response.statusCode, 409);
     assert.equal(errorOf(response).message, 'Équipement retiré du service');
   });

@@ -1,50 +1,46 @@
 /**
  * PATCH /interventions/{id}: field edits per status, assignment, reassignment, unassignment and
- * equipment changes (api.md §4.5 "Edits and reassignment").
+ * equipment changes (docs/api.md §4.5 "Edits and reassignment").
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { StatutIntervention } from '../../../src/db/schema.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 import { FakeClock, MINUTE } from '../../helpers/auth.js';
-import { buildWorld, errorOf, fullName, seedIntervention, snapshot, type Actor, type World } from './world.js';
+import { assertError, call, errorOf } from '../../helpers/http.js';
+import { buildWorld, fullName, seedIntervention, snapshot, type Member, type World } from './world.js';
 
 const clock = new FakeClock();
-let t: TestApp;
+const t = useTestApp({ clock });
 let w: World;
 
 before(async () => {
-  t = await createTestApp({ clock });
-  w = await buildWorld(t);
-});
-after(async () => {
-  await t.close();
+  w = await buildWorld(t());
 });
 
-function patch(actor: Actor, id: number | string, payload?: unknown, url = `/api/v1/interventions/${id}`) {
-  return t.app.inject({ method: 'PATCH', url, headers: actor.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+function patch(who: Member, id: number | string, payload?: unknown, url = `/api/v1/interventions/${id}`) {
+  return call(t(), 'PATCH', url, { as: who.tokens, payload });
 }
 
 async function history(id: number) {
-  return t.app.db.selectFrom('historiques_interventions').select(['statut_precedent', 'statut', 'remarque', 'user_id']).where('intervention_id', '=', id).orderBy('id').execute();
+  return t().db.selectFrom('historiques_interventions').select(['statut_precedent', 'statut', 'remarque', 'user_id']).where('intervention_id', '=', id).orderBy('id').execute();
 }
 
 async function notifications(id: number) {
-  return t.app.db.selectFrom('notifications').select(['type', 'contenu', 'user_id']).where('intervention_id', '=', id).orderBy('id').execute();
+  return t().db.selectFrom('notifications').select(['type', 'contenu', 'user_id']).where('intervention_id', '=', id).orderBy('id').execute();
 }
 
-async function expectRefused(id: number, payload: unknown, status: number, message: string, actor: Actor = w.resp) {
-  const before = await snapshot(t, id);
-  const response = await patch(actor, id, payload);
-  assert.equal(response.statusCode, status, response.body);
-  assert.equal(errorOf(response).message, message);
-  assert.deepEqual(await snapshot(t, id), before);
-  return errorOf(response);
+/** The refusal's error details; the intervention, its history and notifications unchanged. */
+async function expectRefused(id: number, payload: unknown, status: 404 | 409 | 422, message: string): Promise<unknown> {
+  const before = await snapshot(t(), id);
+  const details = assertError(await patch(w.resp, id, payload), status, message);
+  assert.deepEqual(await snapshot(t(), id), before);
+  return details;
 }
 
 describe('field edits', () => {
   test('every editable field, trimmed, with updated_at; no history row for plain edits', async () => {
-    const id = await seedIntervention(t, w, 'ouverte', { description: 'Ancienne', date_limite: new Date('2026-07-01T00:00:00Z') });
+    const id = await seedIntervention(t(), w, 'ouverte', { description: 'Ancienne', date_limite: new Date('2026-07-01T00:00:00Z') });
     clock.advance(MINUTE);
     const response = await patch(w.resp, id, {
       titre: '  Nouveau titre ',
@@ -86,7 +82,7 @@ describe('field edits', () => {
   });
 
   test('admin may edit; null leaves a required field unchanged and clears an optional one; money is rounded to cents', async () => {
-    const id = await seedIntervention(t, w, 'affectee', { titre: 'Garder', cout_estime: 10 });
+    const id = await seedIntervention(t(), w, 'affectee', { titre: 'Garder', cout_estime: 10 });
     const response = await patch(w.admin, id, { titre: null, priorite: null, urgence: null, cout_estime: 12.345, duree_estimee: null });
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().titre, 'Garder');
@@ -96,24 +92,24 @@ describe('field edits', () => {
   });
 
   test('an empty body (or Content-Type JSON without a body) changes nothing, not even updated_at', async () => {
-    const id = await seedIntervention(t, w, 'ouverte');
-    const before = await snapshot(t, id);
-    const a = await t.app.inject({ method: 'PATCH', url: `/interventions/${id}/`, headers: { ...w.resp.headers, 'content-type': 'application/json' }, payload: '' });
+    const id = await seedIntervention(t(), w, 'ouverte');
+    const before = await snapshot(t(), id);
+    const a = await call(t(), 'PATCH', `/interventions/${id}/`, { as: w.resp.tokens, headers: { 'content-type': 'application/json' }, payload: '' });
     assert.equal(a.statusCode, 200, a.body);
     const b = await patch(w.resp, id, {});
     assert.equal(b.statusCode, 200);
-    assert.deepEqual(await snapshot(t, id), before);
+    assert.deepEqual(await snapshot(t(), id), before);
   });
 
   test('`statut` in the body → 422 "Le statut se modifie via PATCH /interventions/{id}/statut", even with other fields', async () => {
-    const id = await seedIntervention(t, w, 'ouverte');
-    const error = await expectRefused(id, { statut: 'en_cours', titre: 'X' }, 422, 'Le statut se modifie via PATCH /interventions/{id}/statut');
-    assert.deepEqual(error.details, [{ loc: ['body', 'statut'], msg: 'Le statut se modifie via PATCH /interventions/{id}/statut', type: 'value' }]);
+    const id = await seedIntervention(t(), w, 'ouverte');
+    const details = await expectRefused(id, { statut: 'en_cours', titre: 'X' }, 422, 'Le statut se modifie via PATCH /interventions/{id}/statut');
+    assert.deepEqual(details, [{ loc: ['body', 'statut'], msg: 'Le statut se modifie via PATCH /interventions/{id}/statut', type: 'value' }]);
     await expectRefused(id, { statut: 'ouverte' }, 422, 'Le statut se modifie via PATCH /interventions/{id}/statut');
   });
 
   test('bad input → 422, nothing written', async () => {
-    const id = await seedIntervention(t, w, 'ouverte');
+    const id = await seedIntervention(t(), w, 'ouverte');
     const generic = 'Erreur de validation des données';
     await expectRefused(id, { titre: '  ' }, 422, generic);
     await expectRefused(id, { titre: 'x'.repeat(256) }, 422, generic);
@@ -130,7 +126,7 @@ describe('field edits', () => {
     await expectRefused(id, { technicien_id: 0 }, 422, generic);
     await expectRefused(id, { equipement_id: -3 }, 422, generic);
     await expectRefused(id, { recommandations: 'x\u0000y' }, 422, 'Caractère NUL interdit');
-    const malformed = await t.app.inject({ method: 'PATCH', url: `/api/v1/interventions/${id}`, headers: { ...w.resp.headers, 'content-type': 'application/json' }, payload: '{"titre":' });
+    const malformed = await call(t(), 'PATCH', `/api/v1/interventions/${id}`, { as: w.resp.tokens, headers: { 'content-type': 'application/json' }, payload: '{"titre":' });
     assert.equal(malformed.statusCode, 422);
     assert.deepEqual(errorOf(malformed).details, [{ loc: ['body'], msg: 'JSON invalide', type: 'json_invalid' }]);
   });
@@ -147,7 +143,7 @@ describe('field edits', () => {
 describe('edits per status', () => {
   for (const statut of ['annulee', 'archivee'] as StatutIntervention[]) {
     test(`${statut}: no field may change → 409`, async () => {
-      const id = await seedIntervention(t, w, statut, { titre: 'Figée' });
+      const id = await seedIntervention(t(), w, statut, { titre: 'Figée' });
       const message = `Intervention non modifiable dans le statut '${statut}'`;
       await expectRefused(id, { titre: 'Autre' }, 409, message);
       await expectRefused(id, { recommandations: 'Trop tard' }, 409, message);
@@ -159,7 +155,7 @@ describe('edits per status', () => {
   }
 
   test('cloturee: only the closure fields may change', async () => {
-    const id = await seedIntervention(t, w, 'cloturee', { date_cloture: new Date('2026-06-01T00:00:00Z') });
+    const id = await seedIntervention(t(), w, 'cloturee', { date_cloture: new Date('2026-06-01T00:00:00Z') });
     const message = "Intervention non modifiable dans le statut 'cloturee'";
     await expectRefused(id, { titre: 'Autre' }, 409, message);
     await expectRefused(id, { cout_estime: 3, cout_reel: 4 }, 409, message);
@@ -175,7 +171,7 @@ describe('edits per status', () => {
 
   for (const statut of ['ouverte', 'affectee', 'en_cours', 'en_attente'] as StatutIntervention[]) {
     test(`${statut}: the fields may change`, async () => {
-      const id = await seedIntervention(t, w, statut);
+      const id = await seedIntervention(t(), w, statut);
       const response = await patch(w.resp, id, { titre: `Modifiée en ${statut}`, cout_estime: 1 });
       assert.equal(response.statusCode, 200);
       assert.equal(response.json().titre, `Modifiée en ${statut}`);
@@ -186,7 +182,7 @@ describe('edits per status', () => {
 
 describe('technician assignment and reassignment', () => {
   test('ouverte + technicien_id → affectee, date_affectation, history row, affectation notification', async () => {
-    const id = await seedIntervention(t, w, 'ouverte', { titre: 'Ventilation' });
+    const id = await seedIntervention(t(), w, 'ouverte', { titre: 'Ventilation' });
     const response = await patch(w.resp, id, { technicien_id: w.t2.technicienId });
     assert.equal(response.statusCode, 200);
     const body = response.json();
@@ -200,7 +196,7 @@ describe('technician assignment and reassignment', () => {
 
   for (const statut of ['affectee', 'en_cours', 'en_attente'] as StatutIntervention[]) {
     test(`${statut}: a new technician keeps the status, "Réaffectation : {ancien} → {nouveau}", the new one is notified`, async () => {
-      const id = await seedIntervention(t, w, statut, { titre: 'Réaff' });
+      const id = await seedIntervention(t(), w, statut, { titre: 'Réaff' });
       clock.advance(MINUTE);
       const response = await patch(w.resp, id, { technicien_id: w.t2.technicienId });
       assert.equal(response.statusCode, 200);
@@ -213,13 +209,13 @@ describe('technician assignment and reassignment', () => {
   }
 
   test('a remark sent with the reassignment is appended to the history remark', async () => {
-    const id = await seedIntervention(t, w, 'affectee');
+    const id = await seedIntervention(t(), w, 'affectee');
     await patch(w.resp, id, { technicien_id: w.t2.technicienId, remarque: ' Congé de T1 ' });
     assert.deepEqual((await history(id)).map((h) => h.remarque), [`Réaffectation : ${fullName(w.t1)} → ${fullName(w.t2)} — Congé de T1`]);
   });
 
   test('the same technician again is no change (no history, no notification)', async () => {
-    const id = await seedIntervention(t, w, 'affectee');
+    const id = await seedIntervention(t(), w, 'affectee');
     const response = await patch(w.resp, id, { technicien_id: w.t1.technicienId });
     assert.equal(response.statusCode, 200);
     assert.deepEqual(await history(id), []);
@@ -227,7 +223,7 @@ describe('technician assignment and reassignment', () => {
   });
 
   test('technicien_id null in affectee → ouverte (technician and date_affectation cleared)', async () => {
-    const id = await seedIntervention(t, w, 'affectee', { date_affectation: new Date('2026-06-01T00:00:00Z') });
+    const id = await seedIntervention(t(), w, 'affectee', { date_affectation: new Date('2026-06-01T00:00:00Z') });
     const response = await patch(w.resp, id, { technicien_id: null });
     assert.equal(response.statusCode, 200);
     const body = response.json();
@@ -238,13 +234,13 @@ describe('technician assignment and reassignment', () => {
 
   for (const statut of ['en_cours', 'en_attente'] as StatutIntervention[]) {
     test(`technicien_id null in ${statut} → 409 "Impossible de retirer le technicien d'une intervention en cours"`, async () => {
-      const id = await seedIntervention(t, w, statut);
+      const id = await seedIntervention(t(), w, statut);
       await expectRefused(id, { technicien_id: null }, 409, "Impossible de retirer le technicien d'une intervention en cours");
     });
   }
 
   test('an unknown or inactive technician → 404 "Technicien assigné introuvable"', async () => {
-    const id = await seedIntervention(t, w, 'affectee');
+    const id = await seedIntervention(t(), w, 'affectee');
     for (const technicienId of [999_999, w.t3TechnicienId, w.t4TechnicienId]) {
       await expectRefused(id, { technicien_id: technicienId }, 404, 'Technicien assigné introuvable');
     }
@@ -254,7 +250,7 @@ describe('technician assignment and reassignment', () => {
 describe('equipment changes', () => {
   for (const statut of ['ouverte', 'affectee'] as StatutIntervention[]) {
     test(`${statut}: the equipment may change, and client_id / contrat_id follow it`, async () => {
-      const id = await seedIntervention(t, w, statut);
+      const id = await seedIntervention(t(), w, statut);
       const toC2 = await patch(w.resp, id, { equipement_id: w.e2 });
       assert.equal(toC2.statusCode, 200);
       assert.deepEqual([toC2.json().equipement_id, toC2.json().client_id, toC2.json().contrat_id], [w.e2, w.client2, null]);
@@ -267,13 +263,13 @@ describe('equipment changes', () => {
 
   for (const statut of ['en_cours', 'en_attente'] as StatutIntervention[]) {
     test(`${statut}: the equipment may not change → 409`, async () => {
-      const id = await seedIntervention(t, w, statut);
+      const id = await seedIntervention(t(), w, statut);
       await expectRefused(id, { equipement_id: w.e2 }, 409, "L'équipement ne peut plus être changé après le début des travaux");
     });
   }
 
   test('unknown equipment → 404; retired equipment → 409', async () => {
-    const id = await seedIntervention(t, w, 'ouverte');
+    const id = await seedIntervention(t(), w, 'ouverte');
     await expectRefused(id, { equipement_id: 999_999 }, 404, 'Équipement cible introuvable');
     await expectRefused(id, { equipement_id: w.eRetired }, 409, 'Équipement retiré du service');
   });

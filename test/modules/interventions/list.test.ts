@@ -3,24 +3,23 @@
  * `en_retard` against the injected clock; GET /interventions/{id}/historique sort.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { FakeClock, MINUTE } from '../../helpers/auth.js';
-import { buildWorld, errorOf, fullName, seedIntervention, type World } from './world.js';
+import { before, describe, test } from 'node:test';
+import { useTestApp } from '../../helpers/app.js';
+import { DAY, FakeClock, MINUTE } from '../../helpers/auth.js';
+import { call, errorOf } from '../../helpers/http.js';
+import { buildWorld, fullName, seedIntervention, type World } from './world.js';
 
 const clock = new FakeClock(); // 2026-06-15T08:00:00Z
-let t: TestApp;
+const t = useTestApp({ clock });
 let w: World;
 let planningId: number;
 const L: Record<number, number> = {};
 
 const at = (iso: string) => new Date(iso);
-const DAY = 86_400_000;
 
 before(async () => {
-  t = await createTestApp({ clock });
-  w = await buildWorld(t);
-  const planning = await t.app.db.insertInto('plannings').values({ equipement_id: w.e0, frequence: 'mensuel' }).returning('id').executeTakeFirstOrThrow();
+  w = await buildWorld(t());
+  const planning = await t().db.insertInto('plannings').values({ equipement_id: w.e0, frequence: 'mensuel' }).returning('id').executeTakeFirstOrThrow();
   planningId = planning.id;
   const rows = [
     { statut: 'ouverte', priorite: 'basse', type_intervention: 'corrective', equipement_id: w.e1, technicien_id: null, date_creation: at('2026-01-10T09:00:00Z'), date_limite: at('2026-06-01T00:00:00Z'), titre: "Fuite d'huile", description: null },
@@ -33,7 +32,7 @@ before(async () => {
   for (const [index, values] of rows.entries()) {
     const { statut, ...rest } = values;
     const planning = 'planning_id' in rest ? { planning_id: planningId } : {};
-    L[index + 1] = await seedIntervention(t, w, statut, {
+    L[index + 1] = await seedIntervention(t(), w, statut, {
       ...rest,
       ...planning,
       // updated_at in the reverse order of date_creation, to tell the two sorts apart.
@@ -41,13 +40,9 @@ before(async () => {
     });
   }
 });
-after(async () => {
-  await t.close();
-});
 
-async function list(query = '', url = '/api/v1/interventions/') {
-  const response = await t.app.inject({ method: 'GET', url: `${url}${query ? `?${query}` : ''}`, headers: w.resp.headers });
-  return response;
+function list(query = '', url = '/api/v1/interventions/') {
+  return call(t(), 'GET', `${url}${query ? `?${query}` : ''}`, { as: w.resp.tokens });
 }
 
 /** The ids of the answer, as L numbers (1–6), in order. */
@@ -66,7 +61,7 @@ describe('list', () => {
     const rows = response.json() as Record<string, unknown>[];
     const l2 = rows.find((row) => row.id === L[2])!;
     assert.equal(l2.technicien_nom, fullName(w.t1));
-    const equipement = await t.app.db.selectFrom('equipements').select('nom').where('id', '=', w.e1).executeTakeFirstOrThrow();
+    const equipement = await t().db.selectFrom('equipements').select('nom').where('id', '=', w.e1).executeTakeFirstOrThrow();
     assert.equal(l2.equipement_nom, equipement.nom);
     assert.equal(l2.type, 'preventive');
     assert.equal(rows.find((row) => row.id === L[1])!.technicien_nom, null);
@@ -213,14 +208,14 @@ describe('/filters/interventions (legacy)', () => {
 describe('history', () => {
   test('sort horodatage ascending by default, -horodatage, unknown → 422', async () => {
     const id = L[2]!;
-    await t.app.db
+    await t().db
       .insertInto('historiques_interventions')
       .values([
         { intervention_id: id, statut_precedent: 'ouverte', statut: 'affectee', remarque: 'b', user_id: w.resp.user.id, horodatage: at('2026-02-11T00:00:00Z') },
         { intervention_id: id, statut_precedent: null, statut: 'ouverte', remarque: 'a', user_id: null, horodatage: at('2026-02-10T09:00:00Z') },
       ])
       .execute();
-    const asc = await t.app.inject({ method: 'GET', url: `/api/v1/interventions/${id}/historique/`, headers: w.t1.headers });
+    const asc = await call(t(), 'GET', `/api/v1/interventions/${id}/historique/`, { as: w.t1.tokens });
     assert.equal(asc.statusCode, 200);
     assert.deepEqual(
       (asc.json() as Record<string, unknown>[]).map((h) => [h.remarque, h.user_nom, h.horodatage]),
@@ -230,11 +225,11 @@ describe('history', () => {
       ],
     );
     assert.equal(asc.headers['x-total-count'], '2');
-    const desc = await t.app.inject({ method: 'GET', url: `/interventions/${id}/historique?sort=-horodatage`, headers: w.resp.headers });
+    const desc = await call(t(), 'GET', `/interventions/${id}/historique?sort=-horodatage`, { as: w.resp.tokens });
     assert.deepEqual((desc.json() as { remarque: string }[]).map((h) => h.remarque), ['b', 'a']);
-    const bad = await t.app.inject({ method: 'GET', url: `/api/v1/interventions/${id}/historique?sort=statut`, headers: w.resp.headers });
+    const bad = await call(t(), 'GET', `/api/v1/interventions/${id}/historique?sort=statut`, { as: w.resp.tokens });
     assert.equal(bad.statusCode, 422);
-    const unknown = await t.app.inject({ method: 'GET', url: '/api/v1/interventions/999999/historique', headers: w.resp.headers });
+    const unknown = await call(t(), 'GET', '/api/v1/interventions/999999/historique', { as: w.resp.tokens });
     assert.equal(unknown.statusCode, 404);
     assert.equal(errorOf(unknown).message, 'Intervention introuvable');
   });
@@ -242,9 +237,9 @@ describe('history', () => {
 
 describe('en_retard follows the clock', () => {
   test('an active intervention becomes overdue when the clock passes its deadline; a closed one never does', async () => {
-    const open = await seedIntervention(t, w, 'affectee', { date_limite: new Date(clock.now().getTime() + 2 * MINUTE) });
-    const closed = await seedIntervention(t, w, 'cloturee', { date_limite: new Date(clock.now().getTime() + 2 * MINUTE) });
-    const read = async (id: number) => (await t.app.inject({ method: 'GET', url: `/api/v1/interventions/${id}`, headers: w.resp.headers })).json().en_retard;
+    const open = await seedIntervention(t(), w, 'affectee', { date_limite: new Date(clock.now().getTime() + 2 * MINUTE) });
+    const closed = await seedIntervention(t(), w, 'cloturee', { date_limite: new Date(clock.now().getTime() + 2 * MINUTE) });
+    const read = async (id: number) => (await call(t(), 'GET', `/api/v1/interventions/${id}`, { as: w.resp.tokens })).json().en_retard;
     assert.equal(await read(open), false);
     assert.equal(await read(closed), false);
     assert.deepEqual(await names('en_retard=true'), [6, 1]);

@@ -1,15 +1,16 @@
 /**
- * Record-level scope (security.md §5): T1 and the C1 user get 404 on C2's work (read, history,
+ * Record-level scope (docs/security.md §5): T1 and the C1 user get 404 on C2's work (read, history,
  * status change) with the database unchanged and an audit row; lists never contain rows out of scope.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, FakeClock, login, seedUser } from '../../helpers/auth.js';
-import { buildWorld, errorOf, seedIntervention, snapshot, type Actor, type World } from './world.js';
+import { before, describe, test } from 'node:test';
+import { useTestApp } from '../../helpers/app.js';
+import { FakeClock } from '../../helpers/auth.js';
+import { call, errorOf } from '../../helpers/http.js';
+import { buildWorld, member, seedIntervention, snapshot, type Member, type World } from './world.js';
 
 const clock = new FakeClock();
-let t: TestApp;
+const t = useTestApp({ clock });
 let w: World;
 /** C1's, assigned to T1, with costs. */
 let i1: number;
@@ -20,32 +21,27 @@ let i2: number;
 /** MIF's own equipment, assigned to T2. */
 let iMif: number;
 /** A technician account without a technician profile. */
-let tNoProfile: Actor;
+let tNoProfile: Member;
 
 before(async () => {
-  t = await createTestApp({ clock });
-  w = await buildWorld(t);
-  i1 = await seedIntervention(t, w, 'en_cours', { cout_estime: 100.5, cout_reel: 80 });
-  i1Open = await seedIntervention(t, w, 'ouverte');
-  i2 = await seedIntervention(t, w, 'en_cours', { equipement_id: w.e2, client_id: w.client2, contrat_id: null, technicien_id: w.t2.technicienId });
-  iMif = await seedIntervention(t, w, 'affectee', { equipement_id: w.e0, client_id: null, contrat_id: null, technicien_id: w.t2.technicienId });
-  const user = await seedUser(t, 'technicien');
-  tNoProfile = { user, headers: bearer(await login(t, user)) };
-});
-after(async () => {
-  await t.close();
+  w = await buildWorld(t());
+  i1 = await seedIntervention(t(), w, 'en_cours', { cout_estime: 100.5, cout_reel: 80 });
+  i1Open = await seedIntervention(t(), w, 'ouverte');
+  i2 = await seedIntervention(t(), w, 'en_cours', { equipement_id: w.e2, client_id: w.client2, contrat_id: null, technicien_id: w.t2.technicienId });
+  iMif = await seedIntervention(t(), w, 'affectee', { equipement_id: w.e0, client_id: null, contrat_id: null, technicien_id: w.t2.technicienId });
+  tNoProfile = await member(t(), 'technicien');
 });
 
-function get(actor: Actor, url: string) {
-  return t.app.inject({ method: 'GET', url, headers: actor.headers });
+function get(who: Member, url: string) {
+  return call(t(), 'GET', url, { as: who.tokens });
 }
 
-async function scopeAudits(actor: Actor) {
-  return t.app.db
+async function scopeAudits(who: Member) {
+  return t().db
     .selectFrom('audit_events')
     .select(['outcome', 'resource_type', 'resource_id', 'details'])
     .where('event_type', '=', 'rbac.denied')
-    .where('actor_user_id', '=', actor.user.id)
+    .where('actor_user_id', '=', who.user.id)
     .orderBy('id')
     .execute();
 }
@@ -55,7 +51,7 @@ function ids(response: { json: () => unknown }): number[] {
 }
 
 describe('out of scope → 404 "Intervention introuvable", audited, nothing changed', () => {
-  const cases: [string, () => Actor, () => number][] = [
+  const cases: [string, () => Member, () => number][] = [
     ["T1 on T2's intervention", () => w.t1, () => i2],
     ["T1 on an open intervention of C1 (not assigned to T1)", () => w.t1, () => i1Open],
     ["the C1 user on C2's intervention", () => w.c1, () => i2],
@@ -67,18 +63,18 @@ describe('out of scope → 404 "Intervention introuvable", audited, nothing chan
     test(name, async () => {
       const actor = actorOf();
       const id = idOf();
-      const before = await snapshot(t, id);
+      const before = await snapshot(t(), id);
       const auditsBefore = (await scopeAudits(actor)).length;
       const read = await get(actor, `/api/v1/interventions/${id}`);
       const history = await get(actor, `/api/v1/interventions/${id}/historique`);
-      const status = await t.app.inject({ method: 'PATCH', url: `/api/v1/interventions/${id}/statut?statut=en_attente`, headers: actor.headers });
-      const statusBody = await t.app.inject({ method: 'PATCH', url: `/api/v1/interventions/${id}/statut`, headers: actor.headers, payload: { statut: 'cloturee' } });
+      const status = await call(t(), 'PATCH', `/api/v1/interventions/${id}/statut?statut=en_attente`, { as: actor.tokens });
+      const statusBody = await call(t(), 'PATCH', `/api/v1/interventions/${id}/statut`, { as: actor.tokens, payload: { statut: 'cloturee' } });
       for (const response of [read, history, status, statusBody]) {
         assert.equal(response.statusCode, 404, response.body);
         assert.equal(errorOf(response).code, 'RESOURCE_NOT_FOUND');
         assert.equal(errorOf(response).message, 'Intervention introuvable');
       }
-      assert.deepEqual(await snapshot(t, id), before);
+      assert.deepEqual(await snapshot(t(), id), before);
       const audits = (await scopeAudits(actor)).slice(auditsBefore);
       assert.deepEqual(audits, Array(4).fill({ outcome: 'denied', resource_type: 'intervention', resource_id: String(id), details: { reason: 'hors_perimetre' } }));
     });
@@ -178,11 +174,11 @@ describe('role refusals', () => {
       [w.t1, i1],
       [w.c1, i1],
     ] as const) {
-      const before = await snapshot(t, id);
-      const response = await t.app.inject({ method: 'PATCH', url: `/api/v1/interventions/${id}`, headers: actor.headers, payload: { titre: 'Piraté' } });
+      const before = await snapshot(t(), id);
+      const response = await call(t(), 'PATCH', `/api/v1/interventions/${id}`, { as: actor.tokens, payload: { titre: 'Piraté' } });
       assert.equal(response.statusCode, 403);
       assert.equal(errorOf(response).message, 'Accès réservé aux rôles : admin, responsable');
-      assert.deepEqual(await snapshot(t, id), before);
+      assert.deepEqual(await snapshot(t(), id), before);
     }
   });
 
@@ -195,7 +191,7 @@ describe('role refusals', () => {
       ['PATCH', `/api/v1/interventions/${i1}`],
       ['PATCH', `/api/v1/interventions/${i1}/statut?statut=en_attente`],
     ] as const) {
-      const response = await t.app.inject({ method, url });
+      const response = await call(t(), method, url);
       assert.equal(response.statusCode, 401, `${method} ${url}`);
     }
   });

@@ -1,21 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { StatutIntervention } from '../../../src/db/schema.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { useTestApp } from '../../helpers/app.js';
 import { FakeClock, MINUTE } from '../../helpers/auth.js';
-import { buildWorld, errorOf, seedIntervention, snapshot, type Actor, type World } from './world.js';
+import { call, errorOf } from '../../helpers/http.js';
+import { buildWorld, seedIntervention, snapshot, type Member, type World } from './world.js';
 import { ALLOWED } from './transitions.js';
 
 const clock = new FakeClock();
-let t: TestApp;
+const t = useTestApp({ clock });
 let w: World;
 
 before(async () => {
-  t = await createTestApp({ clock });
-  w = await buildWorld(t);
-});
-after(async () => {
-  await t.close();
+  w = await buildWorld(t());
 });
 
 interface StatusInput {
@@ -24,33 +21,33 @@ interface StatusInput {
   technicien_id?: number | string;
 }
 
-function viaQuery(actor: Actor, id: number | string, input: StatusInput) {
+function viaQuery(who: Member, id: number | string, input: StatusInput) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(input)) if (value !== undefined) params.set(key, String(value));
-  return t.app.inject({ method: 'PATCH', url: `/api/v1/interventions/${id}/statut?${params.toString()}`, headers: actor.headers });
+  return call(t(), 'PATCH', `/api/v1/interventions/${id}/statut?${params.toString()}`, { as: who.tokens });
 }
 
-function viaBody(actor: Actor, id: number | string, body: Record<string, unknown>) {
-  return t.app.inject({ method: 'PATCH', url: `/api/v1/interventions/${id}/statut`, headers: actor.headers, payload: body });
+function viaBody(who: Member, id: number | string, body: Record<string, unknown>) {
+  return call(t(), 'PATCH', `/api/v1/interventions/${id}/statut`, { as: who.tokens, payload: body });
 }
 
 async function row(id: number) {
-  return t.app.db.selectFrom('interventions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  return t().db.selectFrom('interventions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 async function history(id: number) {
-  return t.app.db.selectFrom('historiques_interventions').select(['statut_precedent', 'statut', 'remarque', 'user_id', 'horodatage']).where('intervention_id', '=', id).orderBy('id').execute();
+  return t().db.selectFrom('historiques_interventions').select(['statut_precedent', 'statut', 'remarque', 'user_id', 'horodatage']).where('intervention_id', '=', id).orderBy('id').execute();
 }
 
 async function notifications(id: number) {
-  return t.app.db.selectFrom('notifications').select(['type', 'canal', 'contenu', 'user_id']).where('intervention_id', '=', id).orderBy('user_id').execute();
+  return t().db.selectFrom('notifications').select(['type', 'canal', 'contenu', 'user_id']).where('intervention_id', '=', id).orderBy('user_id').execute();
 }
 
-async function deniedAudits(actor: Actor, resourceId: number) {
-  return t.app.db
+async function deniedAudits(who: Member, resourceId: number) {
+  return t().db
     .selectFrom('audit_events')
     .select(['event_type', 'outcome', 'resource_type', 'details'])
-    .where('actor_user_id', '=', actor.user.id)
+    .where('actor_user_id', '=', who.user.id)
     .where('resource_id', '=', String(resourceId))
     .orderBy('id')
     .execute();
@@ -70,7 +67,7 @@ const TARGETS: Record<StatutIntervention, StatutIntervention[]> = {
 describe('every allowed transition (responsable, query string)', () => {
   for (const [from, to] of ALLOWED) {
     test(`${from} → ${to} → 200, status stored, history row appended`, async () => {
-      const id = await seedIntervention(t, w, from);
+      const id = await seedIntervention(t(), w, from);
       const input: StatusInput = { statut: to, remarque: 'Motif du changement' };
       if (to === 'affectee') input.technicien_id = w.t2.technicienId;
       const response = await viaQuery(w.resp, id, input);
@@ -104,8 +101,8 @@ describe('refused transitions (409, details, nothing written)', () => {
   ];
   for (const [from, to, message] of cases) {
     test(`${from} → ${to} → 409 "${message}"`, async () => {
-      const id = await seedIntervention(t, w, from);
-      const before = await snapshot(t, id);
+      const id = await seedIntervention(t(), w, from);
+      const before = await snapshot(t(), id);
       const response = await viaQuery(w.resp, id, { statut: to, remarque: 'Essai', technicien_id: w.t1.technicienId });
       assert.equal(response.statusCode, 409);
       assert.deepEqual(errorOf(response), {
@@ -114,34 +111,34 @@ describe('refused transitions (409, details, nothing written)', () => {
         details: { statut_actuel: from, statut_demande: to, transitions_autorisees: TARGETS[from] },
         trace_id: response.headers['x-request-id'],
       });
-      assert.deepEqual(await snapshot(t, id), before);
+      assert.deepEqual(await snapshot(t(), id), before);
     });
   }
 
   test("ouverte → affectee without a technician → 409 \"Un technicien doit être affecté pour passer au statut 'affectee'\"", async () => {
-    const id = await seedIntervention(t, w, 'ouverte');
-    const before = await snapshot(t, id);
+    const id = await seedIntervention(t(), w, 'ouverte');
+    const before = await snapshot(t(), id);
     const response = await viaQuery(w.resp, id, { statut: 'affectee' });
     assert.equal(response.statusCode, 409);
     assert.equal(errorOf(response).message, "Un technicien doit être affecté pour passer au statut 'affectee'");
     assert.deepEqual(errorOf(response).details, { statut_actuel: 'ouverte', statut_demande: 'affectee', transitions_autorisees: ['affectee', 'annulee'] });
-    assert.deepEqual(await snapshot(t, id), before);
+    assert.deepEqual(await snapshot(t(), id), before);
   });
 
   test('ouverte → affectee with an unknown or inactive technician → 404 "Technicien assigné introuvable"', async () => {
-    const id = await seedIntervention(t, w, 'ouverte');
-    const before = await snapshot(t, id);
+    const id = await seedIntervention(t(), w, 'ouverte');
+    const before = await snapshot(t(), id);
     for (const technicienId of [999_999, w.t3TechnicienId, w.t4TechnicienId]) {
       const response = await viaQuery(w.resp, id, { statut: 'affectee', technicien_id: technicienId });
       assert.equal(response.statusCode, 404);
       assert.equal(errorOf(response).message, 'Technicien assigné introuvable');
     }
-    assert.deepEqual(await snapshot(t, id), before);
+    assert.deepEqual(await snapshot(t(), id), before);
   });
 
   test('cancelling without a remark (absent or blank) → 422, nothing written', async () => {
-    const id = await seedIntervention(t, w, 'en_cours');
-    const before = await snapshot(t, id);
+    const id = await seedIntervention(t(), w, 'en_cours');
+    const before = await snapshot(t(), id);
     const a = await viaQuery(w.resp, id, { statut: 'annulee' });
     assert.equal(a.statusCode, 422);
     assert.equal(errorOf(a).message, 'Une remarque est requise pour annuler une intervention');
@@ -149,7 +146,7 @@ describe('refused transitions (409, details, nothing written)', () => {
     const b = await viaBody(w.resp, id, { statut: 'annulee', remarque: '   ' });
     assert.equal(b.statusCode, 422);
     assert.equal(errorOf(b).message, 'Une remarque est requise pour annuler une intervention');
-    assert.deepEqual(await snapshot(t, id), before);
+    assert.deepEqual(await snapshot(t(), id), before);
   });
 });
 
@@ -163,7 +160,7 @@ describe('technician rights (own interventions)', () => {
   ];
   for (const [from, to] of allowed) {
     test(`T1 may ${from} → ${to}`, async () => {
-      const id = await seedIntervention(t, w, from);
+      const id = await seedIntervention(t(), w, from);
       const response = await viaQuery(w.t1, id, { statut: to });
       assert.equal(response.statusCode, 200, response.body);
       assert.equal(response.json().statut, to);
@@ -181,26 +178,26 @@ describe('technician rights (own interventions)', () => {
   ];
   for (const [from, to] of refused) {
     test(`T1 may not ${from} → ${to} → 403, audited, nothing written`, async () => {
-      const id = await seedIntervention(t, w, from);
-      const before = await snapshot(t, id);
+      const id = await seedIntervention(t(), w, from);
+      const before = await snapshot(t(), id);
       const response = await viaQuery(w.t1, id, { statut: to, remarque: 'Je veux annuler' });
       assert.equal(response.statusCode, 403);
       assert.equal(errorOf(response).code, 'FORBIDDEN');
       assert.equal(errorOf(response).message, 'Transition non autorisée pour le rôle technicien');
-      assert.deepEqual(await snapshot(t, id), before);
+      assert.deepEqual(await snapshot(t(), id), before);
       assert.deepEqual(await deniedAudits(w.t1, id), [{ event_type: 'rbac.denied', outcome: 'denied', resource_type: 'intervention', details: { reason: 'transition', from, to } }]);
     });
   }
 
   test("a technician's cancellation without a remark → 403 (rights before the remark)", async () => {
-    const id = await seedIntervention(t, w, 'en_cours');
+    const id = await seedIntervention(t(), w, 'en_cours');
     const response = await viaQuery(w.t1, id, { statut: 'annulee' });
     assert.equal(response.statusCode, 403);
     assert.equal(errorOf(response).message, 'Transition non autorisée pour le rôle technicien');
   });
 
   test('the state machine is checked before the technician rights: en_cours → affectee → 409', async () => {
-    const id = await seedIntervention(t, w, 'en_cours');
+    const id = await seedIntervention(t(), w, 'en_cours');
     const response = await viaQuery(w.t1, id, { statut: 'affectee', technicien_id: w.t1.technicienId });
     assert.equal(response.statusCode, 409);
     assert.equal(errorOf(response).message, "Transition de 'en_cours' vers 'affectee' interdite");
@@ -209,20 +206,20 @@ describe('technician rights (own interventions)', () => {
 
 describe('clients never change a status', () => {
   test("a client on its own company's intervention → 403, audited, nothing written", async () => {
-    const id = await seedIntervention(t, w, 'en_cours');
-    const before = await snapshot(t, id);
+    const id = await seedIntervention(t(), w, 'en_cours');
+    const before = await snapshot(t(), id);
     const response = await viaQuery(w.c1, id, { statut: 'en_attente' });
     assert.equal(response.statusCode, 403);
     assert.equal(errorOf(response).message, 'Accès réservé aux rôles : admin, responsable, technicien');
-    assert.deepEqual(await snapshot(t, id), before);
+    assert.deepEqual(await snapshot(t(), id), before);
     assert.deepEqual(await deniedAudits(w.c1, id), [{ event_type: 'rbac.denied', outcome: 'denied', resource_type: 'intervention', details: { reason: 'role', action: 'statut' } }]);
   });
 });
 
 describe('query string and JSON body', () => {
   test('the same change through either form gives the same result', async () => {
-    const a = await seedIntervention(t, w, 'affectee');
-    const b = await seedIntervention(t, w, 'affectee');
+    const a = await seedIntervention(t(), w, 'affectee');
+    const b = await seedIntervention(t(), w, 'affectee');
     const q = await viaQuery(w.resp, a, { statut: 'en_cours', remarque: 'Départ' });
     const j = await viaBody(w.resp, b, { statut: 'en_cours', remarque: 'Départ' });
     assert.equal(q.statusCode, 200);
@@ -234,18 +231,17 @@ describe('query string and JSON body', () => {
   });
 
   test('ouverte → affectee with technicien_id in the JSON body', async () => {
-    const id = await seedIntervention(t, w, 'ouverte');
+    const id = await seedIntervention(t(), w, 'ouverte');
     const response = await viaBody(w.resp, id, { statut: 'affectee', technicien_id: w.t2.technicienId });
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().technicien_id, w.t2.technicienId);
   });
 
   test('the legacy front end: query string plus Content-Type application/json with an empty body', async () => {
-    const id = await seedIntervention(t, w, 'en_cours');
-    const response = await t.app.inject({
-      method: 'PATCH',
-      url: `/interventions/${id}/statut/?statut=en_attente&remarque=Pi%C3%A8ce%20manquante`,
-      headers: { ...w.resp.headers, 'content-type': 'application/json' },
+    const id = await seedIntervention(t(), w, 'en_cours');
+    const response = await call(t(), 'PATCH', `/interventions/${id}/statut/?statut=en_attente&remarque=Pi%C3%A8ce%20manquante`, {
+      as: w.resp.tokens,
+      headers: { 'content-type': 'application/json' },
       payload: '',
     });
     assert.equal(response.statusCode, 200, response.body);
@@ -254,8 +250,8 @@ describe('query string and JSON body', () => {
   });
 
   test('a missing statut → 422; an unknown statut → 422 in either form; nothing written', async () => {
-    const id = await seedIntervention(t, w, 'en_cours');
-    const before = await snapshot(t, id);
+    const id = await seedIntervention(t(), w, 'en_cours');
+    const before = await snapshot(t(), id);
     const missing = await viaQuery(w.resp, id, { remarque: 'x' });
     assert.equal(missing.statusCode, 422);
     assert.deepEqual(errorOf(missing).details, [{ loc: ['query', 'statut'], msg: 'Champ obligatoire', type: 'missing' }]);
@@ -270,7 +266,7 @@ describe('query string and JSON body', () => {
     assert.deepEqual(errorOf(nul).details, [{ loc: ['body', 'remarque'], msg: 'Caractère NUL interdit', type: 'value' }]);
     const wrongType = await viaQuery(w.resp, id, { statut: 'affectee', technicien_id: 'abc' });
     assert.equal(wrongType.statusCode, 422);
-    assert.deepEqual(await snapshot(t, id), before);
+    assert.deepEqual(await snapshot(t(), id), before);
   });
 
   test('bad or unknown ids: 422 for a non-positive id, 404 "Intervention introuvable" for an unknown one', async () => {
@@ -287,12 +283,12 @@ describe('query string and JSON body', () => {
 describe('effects, timestamps and history over a whole life', () => {
   test('create → affectee → en_cours → en_attente → en_cours → cloturee → archivee', async () => {
     const t0 = clock.now();
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/interventions/', headers: w.resp.headers, payload: { titre: 'Cycle', type: 'corrective', equipement_id: w.e1 } });
+    const created = await call(t(), 'POST', '/api/v1/interventions/', { as: w.resp.tokens, payload: { titre: 'Cycle', type: 'corrective', equipement_id: w.e1 } });
     assert.equal(created.statusCode, 200);
     const id: number = created.json().id;
-    const step = async (actor: Actor, input: Record<string, unknown>) => {
+    const step = async (who: Member, input: Record<string, unknown>) => {
       clock.advance(MINUTE);
-      const response = await viaBody(actor, id, input);
+      const response = await viaBody(who, id, input);
       assert.equal(response.statusCode, 200, response.body);
       return response.json();
     };
@@ -328,7 +324,7 @@ describe('effects, timestamps and history over a whole life', () => {
     assert.equal(body.date_affectation, at(1));
     assert.equal(body.date_creation, t0.toISOString());
 
-    const response = await t.app.inject({ method: 'GET', url: `/api/v1/interventions/${id}/historique`, headers: w.resp.headers });
+    const response = await call(t(), 'GET', `/api/v1/interventions/${id}/historique`, { as: w.resp.tokens });
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['x-total-count'], '7');
     const rows = response.json() as Record<string, unknown>[];
@@ -349,7 +345,7 @@ describe('effects, timestamps and history over a whole life', () => {
   });
 
   test('affectee → ouverte clears the technician and date_affectation', async () => {
-    const id = await seedIntervention(t, w, 'affectee', { date_affectation: new Date('2026-06-01T00:00:00Z') });
+    const id = await seedIntervention(t(), w, 'affectee', { date_affectation: new Date('2026-06-01T00:00:00Z') });
     const response = await viaQuery(w.resp, id, { statut: 'ouverte', remarque: 'Retour' });
     assert.equal(response.statusCode, 200);
     const body = response.json();
@@ -359,35 +355,23 @@ describe('effects, timestamps and history over a whole life', () => {
   });
 
   test('closure fields are ignored on other targets', async () => {
-    const id = await seedIntervention(t, w, 'en_cours');
+    const id = await seedIntervention(t(), w, 'en_cours');
     const response = await viaBody(w.resp, id, { statut: 'en_attente', rapport_intervention: 'Pas maintenant', duree_reelle: 3 });
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().rapport_intervention, null);
     assert.equal(response.json().duree_reelle, null);
   });
-
-  test('history rows of a system actor have a null user and user_nom', async () => {
-    const id = await seedIntervention(t, w, 'en_cours');
-    const { SYSTEM_ACTOR } = await import('../../../src/lib/actor.js');
-    const result = await t.services.interventions.changeStatus(SYSTEM_ACTOR, id, { statut: 'en_attente', remarque: 'Automatique' });
-    assert.deepEqual(result, { id, from: 'en_cours', to: 'en_attente', at: clock.now() });
-    const response = await t.app.inject({ method: 'GET', url: `/api/v1/interventions/${id}/historique`, headers: w.resp.headers });
-    const [h] = response.json();
-    assert.equal(h.user_id, null);
-    assert.equal(h.user_nom, null);
-    assert.equal(h.remarque, 'Automatique');
-  });
 });
 
 describe('notifications', () => {
   test('→affectee notifies the technician (affectation)', async () => {
-    const id = await seedIntervention(t, w, 'ouverte', { titre: 'Pompe' });
+    const id = await seedIntervention(t(), w, 'ouverte', { titre: 'Pompe' });
     await viaQuery(w.resp, id, { statut: 'affectee', technicien_id: w.t2.technicienId });
     assert.deepEqual(await notifications(id), [{ type: 'affectation', canal: 'email', contenu: `Intervention n°${id} « Pompe » vous a été affectée`, user_id: w.t2.user.id }]);
   });
 
   test('→cloturee by the technician notifies the creator, the active responsables and the active client users', async () => {
-    const id = await seedIntervention(t, w, 'en_cours', { titre: 'Chaudière', created_by_id: w.admin.user.id });
+    const id = await seedIntervention(t(), w, 'en_cours', { titre: 'Chaudière', created_by_id: w.admin.user.id });
     const response = await viaQuery(w.t1, id, { statut: 'cloturee' });
     assert.equal(response.statusCode, 200);
     const expected = [w.admin.user.id, w.resp.user.id, w.resp2.user.id, w.c1.user.id, w.c1b.user.id]
@@ -397,7 +381,7 @@ describe('notifications', () => {
   });
 
   test('→cloturee by a responsable does not notify the actor; the creator is notified once', async () => {
-    const id = await seedIntervention(t, w, 'en_attente', { titre: 'Four', created_by_id: w.resp2.user.id });
+    const id = await seedIntervention(t(), w, 'en_attente', { titre: 'Four', created_by_id: w.resp2.user.id });
     const response = await viaQuery(w.resp, id, { statut: 'cloturee' });
     assert.equal(response.statusCode, 200);
     const recipients = (await notifications(id)).map((n) => n.user_id);
@@ -406,20 +390,20 @@ describe('notifications', () => {
   });
 
   test('→cloturee of MIF equipment (no company) notifies no client user', async () => {
-    const id = await seedIntervention(t, w, 'en_cours', { equipement_id: w.e0, client_id: null, contrat_id: null, created_by_id: null });
+    const id = await seedIntervention(t(), w, 'en_cours', { equipement_id: w.e0, client_id: null, contrat_id: null, created_by_id: null });
     await viaQuery(w.t1, id, { statut: 'cloturee' });
     assert.deepEqual((await notifications(id)).map((n) => n.user_id), [w.resp.user.id, w.resp2.user.id].sort((a, b) => a - b));
   });
 
   test('→annulee notifies the assigned technician with the remark (information)', async () => {
-    const id = await seedIntervention(t, w, 'en_attente', { titre: 'Groupe froid' });
+    const id = await seedIntervention(t(), w, 'en_attente', { titre: 'Groupe froid' });
     const response = await viaQuery(w.resp, id, { statut: 'annulee', remarque: 'Doublon' });
     assert.equal(response.statusCode, 200);
     assert.deepEqual(await notifications(id), [{ type: 'information', canal: 'email', contenu: `Intervention n°${id} « Groupe froid » annulée : Doublon`, user_id: w.t1.user.id }]);
   });
 
   test('other transitions notify nobody', async () => {
-    const id = await seedIntervention(t, w, 'affectee');
+    const id = await seedIntervention(t(), w, 'affectee');
     await viaQuery(w.t1, id, { statut: 'en_cours' });
     await viaQuery(w.t1, id, { statut: 'en_attente' });
     assert.deepEqual(await notifications(id), []);
@@ -430,7 +414,7 @@ describe('concurrency', () => {
   test('two parallel transitions from the same status to different targets: one 200, one 409, one history row', async () => {
     // Closing and cancelling exclude each other in either order, so the outcome does not depend on
     // whether the two requests really overlap (a test of timing would be flaky on a loaded machine).
-    const id = await seedIntervention(t, w, 'en_cours');
+    const id = await seedIntervention(t(), w, 'en_cours');
     const responses = await Promise.all([
       viaQuery(w.resp, id, { statut: 'annulee', remarque: 'Doublon' }),
       viaQuery(w.resp2, id, { statut: 'cloturee' }),
@@ -447,7 +431,7 @@ describe('concurrency', () => {
   });
 
   test('the same transition requested twice in parallel: one 200, one 409', async () => {
-    const id = await seedIntervention(t, w, 'affectee');
+    const id = await seedIntervention(t(), w, 'affectee');
     const responses = await Promise.all([viaQuery(w.t1, id, { statut: 'en_cours' }), viaQuery(w.resp, id, { statut: 'en_cours' })]);
     assert.deepEqual(responses.map((r) => r.statusCode).sort(), [200, 409]);
     assert.equal(errorOf(responses.find((r) => r.statusCode === 409)!).message, "Transition de 'en_cours' vers 'en_cours' interdite");

@@ -1,36 +1,39 @@
 /**
- * The world the intervention tests act on (security.md §5 fixtures): two client companies C1 and C2
+ * The world the intervention tests act on (docs/security.md §5 fixtures): two client companies C1 and C2
  * with equipment, technician T1 on C1's work and T2 on C2's, managers, client users, and a few
  * misfits (inactive technician profile, technician whose user is inactive, client without company).
  */
 import type { Insertable } from 'kysely';
 import type { Database, StatutIntervention } from '../../../src/db/schema.js';
+import type { Actor } from '../../../src/lib/actor.js';
 import type { TestApp } from '../../helpers/app.js';
-import { bearer, login, seedUser, type TestUser } from '../../helpers/auth.js';
-import { insertClient, insertContrat, insertEquipement, insertIntervention, insertTechnicien } from '../../helpers/fixtures.js';
+import { login, seedUser, type TestUser, type Tokens } from '../../helpers/auth.js';
+import { actorOf, insertClient, insertContrat, insertEquipement, insertIntervention, insertTechnicien } from '../../helpers/fixtures.js';
 
-export interface Actor {
+/** A user of the world: the account, its tokens (HTTP tests) and the Actor the services receive (service tests). */
+export interface Member {
   user: TestUser;
-  headers: { authorization: string };
+  tokens: Tokens;
+  actor: Actor;
 }
 
 export interface World {
-  admin: Actor;
-  resp: Actor;
-  resp2: Actor;
+  admin: Member;
+  resp: Member;
+  resp2: Member;
   /** An inactive responsable: never notified. */
   respInactiveId: number;
-  t1: Actor & { technicienId: number };
-  t2: Actor & { technicienId: number };
+  t1: Member & { technicienId: number };
+  t2: Member & { technicienId: number };
   /** Profile inactive. */
   t3TechnicienId: number;
   /** Profile active, user inactive. */
   t4TechnicienId: number;
-  c1: Actor;
-  c1b: Actor;
-  c2: Actor;
+  c1: Member;
+  c1b: Member;
+  c2: Member;
   /** A client account without a company. */
-  c0: Actor;
+  c0: Member;
   client1: number;
   client2: number;
   client1Name: string;
@@ -45,13 +48,19 @@ export interface World {
   eRetired: number;
 }
 
-async function actor(t: TestApp, role: TestUser['role'], clientId?: number): Promise<Actor> {
+export async function member(t: TestApp, role: TestUser['role'], clientId?: number): Promise<Member> {
   const user = await seedUser(t, role, { clientId: clientId ?? null });
-  return { user, headers: bearer(await login(t, user)) };
+  return { user, tokens: await login(t, user), actor: actorOf(user, { clientId }) };
+}
+
+/** A technician member with its technician profile. */
+async function technicien(t: TestApp, m: Member): Promise<Member & { technicienId: number }> {
+  const technicienId = await insertTechnicien(t.db, m.user.id);
+  return { ...m, technicienId, actor: { ...m.actor, technicienId } };
 }
 
 export async function buildWorld(t: TestApp): Promise<World> {
-  const db = t.app.db;
+  const db = t.db;
   const client1Name = `Société Un ${process.pid}`;
   const client1 = await insertClient(db, { nom_entreprise: client1Name });
   const client2 = await insertClient(db);
@@ -62,20 +71,20 @@ export async function buildWorld(t: TestApp): Promise<World> {
   const eRetired = await insertEquipement(db, { client_id: client1, statut: 'retire' });
 
   const [admin, resp, resp2, t1a, t2a, c1, c1b, c2, c0] = await Promise.all([
-    actor(t, 'admin'),
-    actor(t, 'responsable'),
-    actor(t, 'responsable'),
-    actor(t, 'technicien'),
-    actor(t, 'technicien'),
-    actor(t, 'client', client1),
-    actor(t, 'client', client1),
-    actor(t, 'client', client2),
-    actor(t, 'client'),
+    member(t, 'admin'),
+    member(t, 'responsable'),
+    member(t, 'responsable'),
+    member(t, 'technicien'),
+    member(t, 'technicien'),
+    member(t, 'client', client1),
+    member(t, 'client', client1),
+    member(t, 'client', client2),
+    member(t, 'client'),
   ]);
   const respInactive = await seedUser(t, 'responsable');
   await db.updateTable('users').set({ is_active: false }).where('id', '=', respInactive.id).execute();
-  const t1 = { ...t1a, technicienId: await insertTechnicien(db, t1a.user.id) };
-  const t2 = { ...t2a, technicienId: await insertTechnicien(db, t2a.user.id) };
+  const t1 = await technicien(t, t1a);
+  const t2 = await technicien(t, t2a);
   const t3User = await seedUser(t, 'technicien');
   const t3TechnicienId = await insertTechnicien(db, t3User.id, { is_active: false });
   const t4User = await seedUser(t, 'technicien');
@@ -106,8 +115,8 @@ export async function buildWorld(t: TestApp): Promise<World> {
   };
 }
 
-export function fullName(actor: Actor): string {
-  return `Test ${actor.user.username}`;
+export function fullName(m: Member): string {
+  return `Test ${m.user.username}`;
 }
 
 /** An intervention inserted directly in a given status (C1's equipment and T1 unless told). */
@@ -118,7 +127,7 @@ export async function seedIntervention(
   values: Partial<Insertable<Database['interventions']>> = {},
 ): Promise<number> {
   const needsTechnicien = statut !== 'ouverte';
-  return insertIntervention(t.app.db, values.equipement_id ?? w.e1, {
+  return insertIntervention(t.db, values.equipement_id ?? w.e1, {
     statut,
     technicien_id: needsTechnicien ? w.t1.technicienId : null,
     client_id: w.client1,
@@ -130,7 +139,7 @@ export async function seedIntervention(
 
 /** A snapshot of everything a refused request must leave untouched. */
 export async function snapshot(t: TestApp, interventionId: number) {
-  const db = t.app.db;
+  const { db } = t;
   const [intervention, historique, notifications] = await Promise.all([
     db.selectFrom('interventions').selectAll().where('id', '=', interventionId).executeTakeFirst(),
     db.selectFrom('historiques_interventions').selectAll().where('intervention_id', '=', interventionId).orderBy('id').execute(),
@@ -140,10 +149,6 @@ export async function snapshot(t: TestApp, interventionId: number) {
 }
 
 export async function countRows(t: TestApp, table: 'interventions' | 'historiques_interventions' | 'notifications'): Promise<number> {
-  const row = await t.app.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-export function errorOf(response: { json: () => unknown }): { code: string; message: string; details: unknown } {
-  return (response.json() as { error: { code: string; message: string; details: unknown } }).error;
 }
