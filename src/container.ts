@@ -13,9 +13,15 @@ import { AuditRepository } from './modules/audit/repository.js';
 import { AuditService } from './modules/audit/service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import type { PasswordHasher } from './modules/auth/password-hash.js';
-import { findPrincipal } from './modules/auth/repository.js';
+import { PasswordService } from './modules/auth/password-service.js';
+import { AuthRepository } from './modules/auth/repository.js';
+import { AuthService } from './modules/auth/service.js';
 import { DashboardRepository } from './modules/dashboard/repository.js';
 import { DashboardService } from './modules/dashboard/service.js';
+import { FirstAdminService } from './modules/users/bootstrap.js';
+import { ProfileService } from './modules/users/profile-service.js';
+import { UsersRepository } from './modules/users/repository.js';
+import { UsersService } from './modules/users/service.js';
 
 export interface CoreDependencies {
   config: AppConfig;
@@ -26,11 +32,20 @@ export interface CoreDependencies {
 }
 
 export function createServices(deps: CoreDependencies) {
-  const { config, db, clock } = deps;
+  const { config, db, clock, hasher, logger } = deps;
   const audit = new AuditService(createStore(db, (x) => ({ audit: new AuditRepository(x) })));
-  const authenticator = new Authenticator({ config, clock, principals: { findPrincipal: (userId, sessionId) => findPrincipal(db, userId, sessionId) } });
   const dashboard = new DashboardService({ store: createStore(db, (x) => ({ dashboard: new DashboardRepository(x) })), clock, timeZone: config.appTimezone });
-  return { audit, authenticator, dashboard };
+
+  const passwords = new PasswordService({ audit, hasher, minLength: config.auth.passwordMinLength });
+  const authStore = createStore(db, (x) => ({ auth: new AuthRepository(x), audit: new AuditRepository(x) }));
+  const authenticator = new Authenticator({ settings: config.auth, clock, principals: authStore.repos.auth });
+  const auth = new AuthService({ store: authStore, audit, passwords, hasher, clock, logger, settings: config.auth });
+  const usersStore = createStore(db, (x) => ({ users: new UsersRepository(x), auth: new AuthRepository(x), audit: new AuditRepository(x) }));
+  const users = new UsersService({ store: usersStore, passwords, clock });
+  const profile = new ProfileService({ store: usersStore, auth, clock });
+  const firstAdmin = new FirstAdminService({ store: usersStore, passwords, clock, admin: config.admin, logger });
+
+  return { audit, authenticator, dashboard, auth, users, profile, firstAdmin };
 }
 
 export type Services = ReturnType<typeof createServices>;

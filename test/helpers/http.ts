@@ -43,12 +43,13 @@ export function errorOf(response: LightMyRequestResponse): ErrorBody['error'] {
   return body.error;
 }
 
-/** Asserts an error envelope with this status, its code and this exact message; returns the details. */
+/** Asserts an error envelope with this status, its code, this exact message and a trace id; returns the details. */
 export function assertError(response: LightMyRequestResponse, status: ErrorStatus, message: string): unknown {
   assert.equal(response.statusCode, status, response.body);
   const error = errorOf(response);
   assert.equal(error.code, ERROR_CODES[status], response.body);
   assert.equal(error.message, message, response.body);
+  assert.equal(typeof error.trace_id, 'string', response.body);
   return error.details;
 }
 
