@@ -9,6 +9,7 @@ import pino, { type Logger } from 'pino';
 import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { AppConfig } from '../../src/config/types.js';
+import { checkPassword } from '../../src/modules/auth/password-policy.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789-abcdefghijklmnop';
@@ -29,7 +30,7 @@ export function testConfig(env: Record<string, string | undefined>): AppConfig {
       LOG_LEVEL: 'silent',
       ...env,
     },
-    { cwd: repoRoot },
+    { cwd: repoRoot, passwordPolicy: checkPassword },
   ).config;
 }
 
