@@ -36,7 +36,7 @@ export const checkTimeZone: Check = {
 export const checkEmail = matches(/^[^\s@]+@[^\s@]+$/, 'an e-mail address');
 
 export const checkFilesKey: Check = {
-  type: 'base64url of 32 bytes',
+  type: 'the base64url encoding of 32 bytes',
   problem: (value) => (isFilesKey(value) ? null : 'is not the base64url encoding of exactly 32 bytes'),
 };
 
@@ -49,7 +49,7 @@ function isIpOrCidr(value: string): boolean {
 }
 
 export const checkProxy: Check = {
-  type: 'IP address or CIDR',
+  type: 'an IP address or CIDR',
   problem: (value) => {
     if (value === '*' || value.toLowerCase() === 'true') return 'would trust every client; list the IPs or CIDRs of the reverse proxies';
     return isIpOrCidr(value) ? null : 'is not an IP address or CIDR';

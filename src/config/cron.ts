@@ -11,7 +11,7 @@ const CRON_FIELDS: { name: string; min: number; max: number; names?: string[] }[
 
 /** A standard 5-field cron expression: `*`, values, ranges, lists, steps and month/day names. */
 export const checkCron: Check = {
-  type: '5-field cron expression',
+  type: 'a 5-field cron expression',
   problem: (value) => {
     const parts = value.split(/\s+/);
     if (parts.length !== CRON_FIELDS.length) return 'must be a cron expression with 5 fields';

@@ -104,5 +104,5 @@ export const optionalText = (check?: Check): Parser<string | null> => ({ fallbac
 export const list = (check?: Check): Parser<string[] | null> => ({
   fallback: null,
   parse: (raw, secret) => parseList(raw, check, secret),
-  type: `list of ${check?.type ?? 'strings'} (JSON or comma list)`,
+  type: check === undefined ? 'list' : `list, each entry ${check.type}`,
 });

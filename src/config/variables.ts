@@ -152,7 +152,7 @@ export const VARIABLES = {
     group: 'http',
     parser: list(checkProxy),
     description: 'IPs/CIDRs of the reverse proxies; never true or *',
-    defaultText: 'empty (trust nobody)',
+    defaultText: 'empty: trust nobody',
     example: '127.0.0.1,10.0.0.0/8',
   },
   CORS_ALLOW_ORIGINS: {
@@ -216,12 +216,12 @@ export const VARIABLES = {
   LOGIN_ATTEMPTS_RETENTION_DAYS: { group: 'jobs', parser: int(90, 1), description: 'Login attempt retention in days', reserved: JOBS },
 
   LOG_LEVEL: { group: 'logging', parser: optionalOneOf(LOG_LEVELS), description: 'Log level', defaultText: 'info in production, debug in development, warn in test', example: 'debug' },
-  LOG_FILE: { group: 'logging', parser: optionalText(), description: 'Log file, also written besides stdout; a relative path is under DATA_DIR', example: 'logs/mif-erp.log' },
+  LOG_FILE: { group: 'logging', parser: optionalText(), description: 'Log file, written besides stdout; a relative path is under DATA_DIR', example: 'logs/mif-erp.log' },
   LOG_ROTATE_SIZE: { group: 'logging', parser: text('50m', matches(/^\d+[kmg]?$/i, 'a size such as 500k, 50m or 1g')), description: 'Rotate the log file at this size' },
   LOG_ROTATE_FREQUENCY: {
     group: 'logging',
     parser: text('daily', matches(/^(?:daily|hourly|\d+)$/, 'daily, hourly or a number of milliseconds')),
-    description: 'Rotate the log file daily, hourly or every N ms',
+    description: 'Rotate the log file at this interval',
   },
   LOG_RETENTION_COUNT: { group: 'logging', parser: int(14, 1), description: 'Rotated log files kept' },
   SHUTDOWN_TIMEOUT_SECONDS: { group: 'logging', parser: int(25, 1), description: 'Grace period of a graceful shutdown in seconds' },
