@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
-import { ConfigError, loadConfig, loadConfigFromEnvironment, readEnvironment } from '../../src/config/index.js';
+import { ConfigError, loadConfig, loadConfigFromEnvironment, readEnvironment, type PasswordPolicy } from '../../src/config/index.js';
 import { ensureDevelopmentSecrets } from '../../src/config/secrets.js';
 import { checkPassword } from '../../src/modules/auth/password-policy.js';
 
@@ -262,6 +262,13 @@ describe('production rules (security.md §11)', () => {
       fix: { EMAILS_FROM_EMAIL: 'erp@mif.example' },
       reason: /SMTP_HOST/,
     },
+    {
+      rule: 'ADMIN_PASSWORD failing the password policy',
+      variable: 'ADMIN_PASSWORD',
+      bad: { ADMIN_USERNAME: 'chef', ADMIN_PASSWORD: 'chef2026' },
+      fix: { ADMIN_PASSWORD: 'Bootstrap#2026x' },
+      reason: /password policy \(uppercase, special, contains_username\)/,
+    },
     { rule: 'ACCESS_TOKEN_EXPIRE_MINUTES below 5', variable: 'ACCESS_TOKEN_EXPIRE_MINUTES', bad: { ACCESS_TOKEN_EXPIRE_MINUTES: '4' }, fix: { ACCESS_TOKEN_EXPIRE_MINUTES: '5' }, reason: /5 and 60/ },
     { rule: 'ACCESS_TOKEN_EXPIRE_MINUTES above 60', variable: 'ACCESS_TOKEN_EXPIRE_MINUTES', bad: { ACCESS_TOKEN_EXPIRE_MINUTES: '61' }, fix: { ACCESS_TOKEN_EXPIRE_MINUTES: '60' }, reason: /5 and 60/ },
     { rule: 'REFRESH_TOKEN_EXPIRE_DAYS above 30', variable: 'REFRESH_TOKEN_EXPIRE_DAYS', bad: { REFRESH_TOKEN_EXPIRE_DAYS: '31' }, fix: { REFRESH_TOKEN_EXPIRE_DAYS: '30' }, reason: /1 and 30/ },
@@ -360,6 +367,22 @@ describe('production rules (security.md §11)', () => {
   test('a padded (Fernet-style) FILES_ENC_KEY is accepted', () => {
     const padded = `${FILES_KEY}=`;
     assert.equal(loadConfig({ ...VALID_PRODUCTION, FILES_ENC_KEY: padded }, OPTIONS).config.files.encKey, padded);
+  });
+
+  test('ADMIN_PASSWORD goes through the password policy passed in, with the admin identity and PASSWORD_MIN_LENGTH, in production only', () => {
+    const calls: unknown[][] = [];
+    const refuseAll: PasswordPolicy = (...args) => {
+      calls.push(args);
+      return [{ code: 'stub_rule' }];
+    };
+    const env = { ADMIN_PASSWORD: 'Any#Pass-2026', ADMIN_USERNAME: 'chef', ADMIN_EMAIL: 'chef@mif.example', PASSWORD_MIN_LENGTH: '12' };
+    assert.throws(
+      () => loadConfig({ ...VALID_PRODUCTION, ...env }, { cwd: CWD, passwordPolicy: refuseAll }),
+      (error: unknown) => error instanceof ConfigError && error.problems.join() === 'ADMIN_PASSWORD: fails the password policy (stub_rule)',
+    );
+    assert.deepEqual(calls, [['Any#Pass-2026', { username: 'chef', email: 'chef@mif.example' }, { minLength: 12 }]]);
+    loadConfig({ ...DEV_KEYS, ...env }, { cwd: CWD, passwordPolicy: refuseAll });
+    assert.equal(calls.length, 1, 'not called outside production');
   });
 });
 
