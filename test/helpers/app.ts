@@ -14,6 +14,7 @@ import type { Services } from '../../src/container.js';
 import type { Database } from '../../src/db/schema.js';
 import { openRuntime, type RuntimeOptions } from '../../src/runtime.js';
 import type { Kysely } from 'kysely';
+import { checkPassword } from '../../src/modules/auth/password-policy.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789-abcdefghijklmnop';
@@ -34,7 +35,7 @@ export function testConfig(env: Record<string, string | undefined>): AppConfig {
       LOG_LEVEL: 'silent',
       ...env,
     },
-    { cwd: repoRoot },
+    { cwd: repoRoot, passwordPolicy: checkPassword },
   ).config;
 }
 
