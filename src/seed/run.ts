@@ -7,7 +7,8 @@ import type { Database } from '../db/schema.js';
 import { DEMO_ACCOUNTS, passwordProblems, PasswordHashCache, scaleAccountsOfUnit, SCALE_PASSWORD, SCALE_PER_UNIT, type SeedAccount } from './accounts.js';
 import { seedDemo, type DemoResult } from './demo.js';
 import { SeedConflict, SeedRefused } from './errors.js';
-import { generateUnit, presentUnits, writeUnit, type UnitCounts } from './scale.js';
+import { generateUnit } from './scale/generate.js';
+import { presentUnits, writeUnit, type UnitCounts } from './scale/write.js';
 
 export interface SeedOptions {
   /** Units of scale data (0 = the demo data set only). */
@@ -36,6 +37,8 @@ export interface SeedReport {
 }
 
 const SEED_LOCK_KEY = 'mif-erp:seed-demo';
+/** The tables that the scale data fills. */
+const VACUUMED = ['clients', 'contrats', 'users', 'techniciens', 'equipements', 'plannings', 'interventions', 'historiques_interventions', 'notifications'] as const satisfies readonly (keyof Database)[];
 
 /** Every account that the run may create, for the password policy check. */
 export function* seededAccounts(scale: number): Iterable<SeedAccount> {
@@ -117,7 +120,7 @@ async function seedLocked(db: Kysely<Database>, options: SeedOptions, started: n
       await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 2, missing.length) }, worker));
       report.unitsAdded.sort((a, b) => a - b);
       options.progress('[scale] VACUUM ANALYZE (statistiques et carte de visibilité)…');
-      await sql`VACUUM (ANALYZE) clients, contrats, users, techniciens, equipements, plannings, interventions, historiques_interventions, notifications`.execute(db);
+      await sql`VACUUM (ANALYZE) ${sql.join(VACUUMED.map((table) => sql.table(table)))}`.execute(db);
     }
   }
   report.hashes = hashes.size;
