@@ -37,8 +37,6 @@ export type StatutIntervention = (typeof STATUT_INTERVENTION_VALUES)[number];
 
 /** Active statuses (an active intervention past its `date_limite` is overdue). */
 export const STATUTS_INTERVENTION_ACTIFS = ['ouverte', 'affectee', 'en_cours', 'en_attente'] as const satisfies readonly StatutIntervention[];
-/** Terminated statuses. */
-export const STATUTS_INTERVENTION_TERMINES = ['cloturee', 'archivee'] as const satisfies readonly StatutIntervention[];
 /** Statuses that require `technicien_id` (CHECK `interventions_technicien_required_check`). */
 export const STATUTS_INTERVENTION_AVEC_TECHNICIEN = ['affectee', 'en_cours', 'en_attente'] as const satisfies readonly StatutIntervention[];
 
@@ -530,23 +528,12 @@ export const TABLE_NAMES = [
 ] as const satisfies readonly (keyof Database)[];
 
 // -------------------------------------------------------------------------------------------------
-// Row aliases
+// Row aliases (those in use; elsewhere `Selectable<Database['t']>` etc.)
 // -------------------------------------------------------------------------------------------------
 
-export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
-
-export type SessionRow = Selectable<SessionsTable>;
-export type NewSession = Insertable<SessionsTable>;
-export type SessionUpdate = Updateable<SessionsTable>;
-
-export type RefreshTokenRow = Selectable<RefreshTokensTable>;
-export type NewRefreshToken = Insertable<RefreshTokensTable>;
-export type RefreshTokenUpdate = Updateable<RefreshTokensTable>;
 
 export type ClientRow = Selectable<ClientsTable>;
-export type NewClient = Insertable<ClientsTable>;
 export type ClientUpdate = Updateable<ClientsTable>;
 
 export type ContratRow = Selectable<ContratsTable>;
@@ -554,49 +541,15 @@ export type NewContrat = Insertable<ContratsTable>;
 export type ContratUpdate = Updateable<ContratsTable>;
 
 export type TechnicienRow = Selectable<TechniciensTable>;
-export type NewTechnicien = Insertable<TechniciensTable>;
-export type TechnicienUpdate = Updateable<TechniciensTable>;
 
 export type CompetenceRow = Selectable<CompetencesTable>;
-export type NewCompetence = Insertable<CompetencesTable>;
-export type CompetenceUpdate = Updateable<CompetencesTable>;
 
-export type TechnicienCompetenceRow = Selectable<TechnicienCompetenceTable>;
-export type NewTechnicienCompetence = Insertable<TechnicienCompetenceTable>;
-
-export type EquipementRow = Selectable<EquipementsTable>;
 export type NewEquipement = Insertable<EquipementsTable>;
 export type EquipementUpdate = Updateable<EquipementsTable>;
 
-export type InterventionRow = Selectable<InterventionsTable>;
-export type NewIntervention = Insertable<InterventionsTable>;
-export type InterventionUpdate = Updateable<InterventionsTable>;
-
-export type HistoriqueInterventionRow = Selectable<HistoriquesInterventionsTable>;
-export type NewHistoriqueIntervention = Insertable<HistoriquesInterventionsTable>;
-
 export type PlanningRow = Selectable<PlanningsTable>;
 export type NewPlanning = Insertable<PlanningsTable>;
-export type PlanningUpdate = Updateable<PlanningsTable>;
 
-export type NotificationRow = Selectable<NotificationsTable>;
 export type NewNotification = Insertable<NotificationsTable>;
-export type NotificationUpdate = Updateable<NotificationsTable>;
-
-export type DocumentRow = Selectable<DocumentsTable>;
-export type NewDocument = Insertable<DocumentsTable>;
-export type DocumentUpdate = Updateable<DocumentsTable>;
-
-export type AuditEventRow = Selectable<AuditEventsTable>;
-export type NewAuditEvent = Insertable<AuditEventsTable>;
-
-export type LoginAttemptRow = Selectable<LoginAttemptsTable>;
-export type NewLoginAttempt = Insertable<LoginAttemptsTable>;
 
 export type LockoutRow = Selectable<LockoutsTable>;
-export type NewLockout = Insertable<LockoutsTable>;
-export type LockoutUpdate = Updateable<LockoutsTable>;
-
-export type EmailOutboxRow = Selectable<EmailOutboxTable>;
-export type NewEmailOutbox = Insertable<EmailOutboxTable>;
-export type EmailOutboxUpdate = Updateable<EmailOutboxTable>;
