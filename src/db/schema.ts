@@ -91,13 +91,13 @@ export type ModeFacturation = (typeof MODE_FACTURATION_VALUES)[number];
 
 /** `fernet` is legacy and read-only. */
 export const DOCUMENT_ENCRYPTION_VALUES = ['aes256gcm-stream-v1', 'fernet'] as const;
-export type DocumentEncryption = (typeof DOCUMENT_ENCRYPTION_VALUES)[number];
+type DocumentEncryption = (typeof DOCUMENT_ENCRYPTION_VALUES)[number];
 
 export const AUDIT_OUTCOME_VALUES = ['success', 'failure', 'denied'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOME_VALUES)[number];
 
 export const OUTBOX_STATUS_VALUES = ['pending', 'sending', 'sent', 'failed'] as const;
-export type OutboxStatus = (typeof OUTBOX_STATUS_VALUES)[number];
+type OutboxStatus = (typeof OUTBOX_STATUS_VALUES)[number];
 
 // Closed lists given in the table notes of domain.md §3 (also CHECK-constrained).
 
@@ -126,23 +126,23 @@ export type LockoutScope = (typeof LOCKOUT_SCOPE_VALUES)[number];
 // -------------------------------------------------------------------------------------------------
 
 /** `timestamptz NOT NULL` without default. */
-export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** `timestamptz NOT NULL DEFAULT now()`. */
-export type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | string>;
+type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | string>;
 /** Nullable `timestamptz`. */
-export type TimestampNullable = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type TimestampNullable = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 /** Nullable `numeric(12,2)` (read as a number). */
-export type NumericNullable = ColumnType<number | null, number | string | null | undefined, number | string | null>;
+type NumericNullable = ColumnType<number | null, number | string | null | undefined, number | string | null>;
 /** `date` column, as `'YYYY-MM-DD'`. */
-export type CalendarDate = string;
+type CalendarDate = string;
 /** A JSON object stored in `jsonb`. */
-export type JsonObject = Record<string, unknown>;
+type JsonObject = Record<string, unknown>;
 
 // -------------------------------------------------------------------------------------------------
 // Tables
 // -------------------------------------------------------------------------------------------------
 
-export interface UsersTable {
+interface UsersTable {
   id: Generated<number>;
   /** Unique on lower(); 1–100 characters, no control characters. */
   username: string;
@@ -162,7 +162,7 @@ export interface UsersTable {
   updated_at: TimestampDefault;
 }
 
-export interface SessionsTable {
+interface SessionsTable {
   /** uuid, `gen_random_uuid()`; the `sid` claim. */
   id: Generated<string>;
   user_id: number;
@@ -176,7 +176,7 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
-export interface RefreshTokensTable {
+interface RefreshTokensTable {
   id: Generated<number>;
   session_id: string;
   /** Lower-case hex SHA-256 of the opaque token. */
@@ -188,7 +188,7 @@ export interface RefreshTokensTable {
   revoked_at: TimestampNullable;
 }
 
-export interface ClientsTable {
+interface ClientsTable {
   id: Generated<number>;
   nom_entreprise: string;
   nom_commercial: string | null;
@@ -217,7 +217,7 @@ export interface ClientsTable {
   date_modification: TimestampDefault;
 }
 
-export interface ContratsTable {
+interface ContratsTable {
   id: Generated<number>;
   numero_contrat: string;
   nom_contrat: string;
@@ -245,7 +245,7 @@ export interface ContratsTable {
   date_modification: TimestampDefault;
 }
 
-export interface TechniciensTable {
+interface TechniciensTable {
   id: Generated<number>;
   /** Unique; the user's role must be `technicien` (checked by the API). */
   user_id: number;
@@ -261,7 +261,7 @@ export interface TechniciensTable {
   updated_at: TimestampDefault;
 }
 
-export interface CompetencesTable {
+interface CompetencesTable {
   id: Generated<number>;
   /** Trimmed; unique on lower(). */
   nom: string;
@@ -274,7 +274,7 @@ export interface CompetencesTable {
   updated_at: TimestampDefault;
 }
 
-export interface TechnicienCompetenceTable {
+interface TechnicienCompetenceTable {
   technicien_id: number;
   competence_id: number;
   niveau: Generated<Niveau>;
@@ -283,7 +283,7 @@ export interface TechnicienCompetenceTable {
   validee_par: string | null;
 }
 
-export interface EquipementsTable {
+interface EquipementsTable {
   id: Generated<number>;
   /** Unique on lower(). */
   nom: string;
@@ -349,7 +349,7 @@ export interface InterventionsTable {
   updated_at: TimestampDefault;
 }
 
-export interface HistoriquesInterventionsTable {
+interface HistoriquesInterventionsTable {
   id: Generated<number>;
   intervention_id: number;
   /** Null for the creation row. */
@@ -361,7 +361,7 @@ export interface HistoriquesInterventionsTable {
   horodatage: TimestampDefault;
 }
 
-export interface PlanningsTable {
+interface PlanningsTable {
   id: Generated<number>;
   equipement_id: number;
   frequence: Frequence;
@@ -378,7 +378,7 @@ export interface PlanningsTable {
   date_modification: TimestampDefault;
 }
 
-export interface NotificationsTable {
+interface NotificationsTable {
   id: Generated<number>;
   type: TypeNotification;
   canal: Canal;
@@ -392,7 +392,7 @@ export interface NotificationsTable {
   date_lecture: TimestampNullable;
 }
 
-export interface DocumentsTable {
+interface DocumentsTable {
   id: Generated<number>;
   intervention_id: number;
   /** JSON `filename`. */
@@ -414,7 +414,7 @@ export interface DocumentsTable {
   date_upload: TimestampDefault;
 }
 
-export interface AuditEventsTable {
+interface AuditEventsTable {
   id: Generated<number>;
   created_at: TimestampDefault;
   event_type: string;
@@ -431,7 +431,7 @@ export interface AuditEventsTable {
   details: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
 }
 
-export interface LoginAttemptsTable {
+interface LoginAttemptsTable {
   id: Generated<number>;
   created_at: TimestampDefault;
   /** The submitted e-mail or username, lower-cased. */
@@ -444,7 +444,7 @@ export interface LoginAttemptsTable {
   reason: LoginReason | null;
 }
 
-export interface LockoutsTable {
+interface LockoutsTable {
   scope: LockoutScope;
   /** `user:<id>` / `id:<identifier>` (account) or the client IP (ip). */
   key: string;
@@ -454,7 +454,7 @@ export interface LockoutsTable {
   updated_at: TimestampDefault;
 }
 
-export interface EmailOutboxTable {
+interface EmailOutboxTable {
   id: Generated<number>;
   notification_id: number | null;
   to_address: string;
@@ -493,13 +493,13 @@ export interface Database {
 }
 
 /** Interventions created per 15-minute bucket (UTC wall clock), kept by triggers (migration 000004). */
-export interface InterventionCreationCountsTable {
+interface InterventionCreationCountsTable {
   bucket: Date;
   total: number;
 }
 
 /** Totals of interventions per (statut, priorite), kept by triggers (migration 000003). */
-export interface InterventionStatusCountsTable {
+interface InterventionStatusCountsTable {
   statut: StatutIntervention;
   priorite: Priorite;
   total: number;
