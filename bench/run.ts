@@ -33,7 +33,7 @@ import { dashboardScope } from '../src/modules/dashboard/policy.js';
 import { dashboardQuery } from '../src/modules/dashboard/repository.js';
 import { countInterventions, INTERVENTION_SORT, pageInterventions, type InterventionFilters } from '../src/modules/interventions/repository.js';
 import { parseSort } from '../src/lib/listing.js';
-import { presentUnits } from '../src/seed/scale.js';
+import { presentUnits } from '../src/seed/scale/write.js';
 import {
   distinctFreePorts,
   environmentInfo,
