@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { findContratForClient } from '../../../src/modules/clients/repository.js';
+import { ContratsRepository } from '../../../src/modules/clients/contrats-repository.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { FakeClock, MINUTE } from '../../helpers/auth.js';
 import { insertClient, insertContrat, insertEquipement, insertIntervention } from '../../helpers/fixtures.js';
@@ -423,9 +423,10 @@ describe('GET /contrats/', () => {
   });
 });
 
-describe('findContratForClient', () => {
+describe('ContratsRepository.findClientOf', () => {
   test('returns the contract id and its client, or undefined', async () => {
-    assert.deepEqual(await findContratForClient(t.app.db, w.contratC2), { id: w.contratC2, client_id: w.c2 });
-    assert.equal(await findContratForClient(t.app.db, 987654), undefined);
+    const contrats = new ContratsRepository(t.db);
+    assert.deepEqual(await contrats.findClientOf(w.contratC2), { id: w.contratC2, client_id: w.c2 });
+    assert.equal(await contrats.findClientOf(987654), undefined);
   });
 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError } from '../../../src/lib/errors.js';
-import { normalizeContratInput } from '../../../src/modules/clients/contrats-service.js';
+import { isCalendarDate, normalizeClientInput, normalizeContratInput } from '../../../src/modules/clients/input.js';
 import { clientChangeAllowed, companyScope, inScope, READ_ROLES, WRITE_ROLES } from '../../../src/modules/clients/policy.js';
-import { isCalendarDate, normalizeClientInput } from '../../../src/modules/clients/service.js';
 import { forbiddenRoleMessage, hasRole } from '../../../src/modules/auth/policy.js';
 
 describe('roles (security.md §5: clients, contracts)', () => {
