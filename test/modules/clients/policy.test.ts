@@ -31,6 +31,10 @@ describe('company scope', () => {
     }
   });
 
+  test('the system (jobs, operator commands) sees every company', () => {
+    assert.deepEqual(companyScope({ role: 'system', clientId: null }), { kind: 'all' });
+  });
+
   test('a client user sees its own company only', () => {
     const scope = companyScope({ role: 'client', clientId: 7 });
     assert.deepEqual(scope, { kind: 'company', clientId: 7 });
