@@ -14,6 +14,10 @@ import { AuditService } from './modules/audit/service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import type { PasswordHasher } from './modules/auth/password-hash.js';
 import { findPrincipal } from './modules/auth/repository.js';
+import { ContratsRepository } from './modules/clients/contrats-repository.js';
+import { ContratsService } from './modules/clients/contrats-service.js';
+import { ClientsRepository } from './modules/clients/repository.js';
+import { ClientsService } from './modules/clients/service.js';
 import { DashboardRepository } from './modules/dashboard/repository.js';
 import { DashboardService } from './modules/dashboard/service.js';
 
@@ -30,7 +34,10 @@ export function createServices(deps: CoreDependencies) {
   const audit = new AuditService(createStore(db, (x) => ({ audit: new AuditRepository(x) })));
   const authenticator = new Authenticator({ config, clock, principals: { findPrincipal: (userId, sessionId) => findPrincipal(db, userId, sessionId) } });
   const dashboard = new DashboardService({ store: createStore(db, (x) => ({ dashboard: new DashboardRepository(x) })), clock, timeZone: config.appTimezone });
-  return { audit, authenticator, dashboard };
+  const clientsStore = createStore(db, (x) => ({ clients: new ClientsRepository(x), contrats: new ContratsRepository(x), audit: new AuditRepository(x) }));
+  const clients = new ClientsService({ store: clientsStore, audit, clock });
+  const contrats = new ContratsService({ store: clientsStore, audit, clock, timeZone: config.appTimezone });
+  return { audit, authenticator, dashboard, clients, contrats };
 }
 
 export type Services = ReturnType<typeof createServices>;

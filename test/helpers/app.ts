@@ -84,11 +84,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 /**
  * The file-level set-up of a suite: one app (and its cloned database) built before the first test
  * and closed after the last. Read it inside tests: `const t = useTestApp(); ... t().app`.
+ * `setup` runs once the app is built (the file's data): Node 20 starts a file's top-level `before`
+ * hooks together, so a second one could not count on the app being there yet.
  */
-export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}): () => TestApp {
+export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}, setup?: (t: TestApp) => Promise<void>): () => TestApp {
   let current: TestApp | undefined;
   before(async () => {
     current = await createTestApp(typeof options === 'function' ? options() : options);
+    await setup?.(current);
   });
   after(async () => {
     await current?.close();
