@@ -48,7 +48,7 @@ runCli(async () => {
 
   // Checked before the configuration, whose production rules would otherwise speak first.
   const allowProduction = values['allow-production'];
-  if (!allowProduction && readEnvironment(process.cwd(), process.env).ENVIRONMENT?.trim() === 'production') throw new CliError(PRODUCTION_REFUSAL);
+  if (!allowProduction && readEnvironment(process.cwd()).ENVIRONMENT?.trim() === 'production') throw new CliError(PRODUCTION_REFUSAL);
   const config = await loadCliConfig();
   if (!allowProduction && config.environment === 'production') throw new CliError(PRODUCTION_REFUSAL);
   // Every password the run may set, against the policy, before touching the database.

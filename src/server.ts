@@ -11,7 +11,7 @@ import { createShutdown } from './shutdown.js';
 async function main(): Promise<void> {
   let loaded;
   try {
-    loaded = await loadConfigFromEnvironment({ cwd: process.cwd(), processEnv: process.env, passwordPolicy: checkPassword });
+    loaded = await loadConfigFromEnvironment({ cwd: process.cwd(), passwordPolicy: checkPassword });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Configuration refusée :\n${error.problems.map((p) => `- ${p}`).join('\n')}\n`);

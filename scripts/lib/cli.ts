@@ -24,7 +24,7 @@ export const cliLogger = pino({ level: 'warn' }, pino.destination(2));
 
 export async function loadCliConfig(): Promise<AppConfig> {
   try {
-    const { config } = await loadConfigFromEnvironment({ cwd: process.cwd(), processEnv: process.env, passwordPolicy: checkPassword });
+    const { config } = await loadConfigFromEnvironment({ cwd: process.cwd(), passwordPolicy: checkPassword });
     return config;
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(`Configuration refusée :\n${error.problems.join('\n')}`);

@@ -26,8 +26,11 @@ export interface LoadOptions {
   passwordPolicy: PasswordPolicy;
 }
 
-/** The variables of `<cwd>/.env` (when present) overlaid by the real environment, which wins. */
-export function readEnvironment(cwd: string, processEnv: NodeJS.ProcessEnv): EnvVars {
+/**
+ * The variables of `<cwd>/.env` (when present) overlaid by the real environment, which wins. This
+ * module is the one reader of `process.env`; tests pass their own.
+ */
+export function readEnvironment(cwd: string, processEnv: NodeJS.ProcessEnv = process.env): EnvVars {
   let fromFile: Record<string, string> = {};
   try {
     fromFile = parseDotenv(fs.readFileSync(path.join(cwd, '.env'), 'utf8'));
@@ -155,7 +158,7 @@ export function loadConfig(env: EnvVars, options: LoadOptions): { config: AppCon
 
 /** `.env` + real environment → DATA_DIR → development keys (outside production) → `loadConfig`. */
 export async function loadConfigFromEnvironment(
-  options: LoadOptions & { processEnv: NodeJS.ProcessEnv },
+  options: LoadOptions & { processEnv?: NodeJS.ProcessEnv },
 ): Promise<{ config: AppConfig; warnings: string[] }> {
   const env = readEnvironment(options.cwd, options.processEnv);
   const secrets = await ensureDevelopmentSecrets(env, { dataDir: resolveDataDir(env, options.cwd) });
