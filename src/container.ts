@@ -16,6 +16,10 @@ import type { PasswordHasher } from './modules/auth/password-hash.js';
 import { findPrincipal } from './modules/auth/repository.js';
 import { DashboardRepository } from './modules/dashboard/repository.js';
 import { DashboardService } from './modules/dashboard/service.js';
+import { HealthRepository } from './modules/health/repository.js';
+import { HealthService } from './modules/health/service.js';
+import { PlanningRepository } from './modules/planning/repository.js';
+import { PlanningService } from './modules/planning/service.js';
 
 export interface CoreDependencies {
   config: AppConfig;
@@ -30,7 +34,13 @@ export function createServices(deps: CoreDependencies) {
   const audit = new AuditService(createStore(db, (x) => ({ audit: new AuditRepository(x) })));
   const authenticator = new Authenticator({ config, clock, principals: { findPrincipal: (userId, sessionId) => findPrincipal(db, userId, sessionId) } });
   const dashboard = new DashboardService({ store: createStore(db, (x) => ({ dashboard: new DashboardRepository(x) })), clock, timeZone: config.appTimezone });
-  return { audit, authenticator, dashboard };
+  const health = new HealthService({ database: new HealthRepository(db), clock, serviceName: config.projectName });
+  const planning = new PlanningService({
+    store: createStore(db, (x) => ({ plannings: new PlanningRepository(x), audit: new AuditRepository(x) })),
+    clock,
+    timeZone: config.appTimezone,
+  });
+  return { audit, authenticator, dashboard, health, planning };
 }
 
 export type Services = ReturnType<typeof createServices>;
