@@ -20,6 +20,10 @@ import { ClientsRepository } from './modules/clients/repository.js';
 import { ClientsService } from './modules/clients/service.js';
 import { DashboardRepository } from './modules/dashboard/repository.js';
 import { DashboardService } from './modules/dashboard/service.js';
+import { HealthRepository } from './modules/health/repository.js';
+import { HealthService } from './modules/health/service.js';
+import { PlanningRepository } from './modules/planning/repository.js';
+import { PlanningService } from './modules/planning/service.js';
 
 export interface CoreDependencies {
   config: AppConfig;
@@ -37,7 +41,13 @@ export function createServices(deps: CoreDependencies) {
   const clientsStore = createStore(db, (x) => ({ clients: new ClientsRepository(x), contrats: new ContratsRepository(x), audit: new AuditRepository(x) }));
   const clients = new ClientsService({ store: clientsStore, audit, clock });
   const contrats = new ContratsService({ store: clientsStore, audit, clock, timeZone: config.appTimezone });
-  return { audit, authenticator, dashboard, clients, contrats };
+  const health = new HealthService({ database: new HealthRepository(db), clock, serviceName: config.projectName });
+  const planning = new PlanningService({
+    store: createStore(db, (x) => ({ plannings: new PlanningRepository(x), audit: new AuditRepository(x) })),
+    clock,
+    timeZone: config.appTimezone,
+  });
+  return { audit, authenticator, dashboard, clients, contrats, health, planning };
 }
 
 export type Services = ReturnType<typeof createServices>;
