@@ -16,8 +16,16 @@ import type { PasswordHasher } from './modules/auth/password-hash.js';
 import { PasswordService } from './modules/auth/password-service.js';
 import { AuthRepository } from './modules/auth/repository.js';
 import { AuthService } from './modules/auth/service.js';
+import { ContratsRepository } from './modules/clients/contrats-repository.js';
+import { ContratsService } from './modules/clients/contrats-service.js';
+import { ClientsRepository } from './modules/clients/repository.js';
+import { ClientsService } from './modules/clients/service.js';
 import { DashboardRepository } from './modules/dashboard/repository.js';
 import { DashboardService } from './modules/dashboard/service.js';
+import { HealthRepository } from './modules/health/repository.js';
+import { HealthService } from './modules/health/service.js';
+import { PlanningRepository } from './modules/planning/repository.js';
+import { PlanningService } from './modules/planning/service.js';
 import { FirstAdminService } from './modules/users/bootstrap.js';
 import { ProfileService } from './modules/users/profile-service.js';
 import { UsersRepository } from './modules/users/repository.js';
@@ -44,8 +52,16 @@ export function createServices(deps: CoreDependencies) {
   const users = new UsersService({ store: usersStore, passwords, clock });
   const profile = new ProfileService({ store: usersStore, auth, clock });
   const firstAdmin = new FirstAdminService({ store: usersStore, passwords, clock, admin: config.admin, logger });
-
-  return { audit, authenticator, dashboard, auth, users, profile, firstAdmin };
+  const clientsStore = createStore(db, (x) => ({ clients: new ClientsRepository(x), contrats: new ContratsRepository(x), audit: new AuditRepository(x) }));
+  const clients = new ClientsService({ store: clientsStore, audit, clock });
+  const contrats = new ContratsService({ store: clientsStore, audit, clock, timeZone: config.appTimezone });
+  const health = new HealthService({ database: new HealthRepository(db), clock, serviceName: config.projectName });
+  const planning = new PlanningService({
+    store: createStore(db, (x) => ({ plannings: new PlanningRepository(x), audit: new AuditRepository(x) })),
+    clock,
+    timeZone: config.appTimezone,
+  });
+  return { audit, authenticator, dashboard, auth, users, profile, firstAdmin, clients, contrats, health, planning };
 }
 
 export type Services = ReturnType<typeof createServices>;
