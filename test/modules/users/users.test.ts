@@ -7,7 +7,6 @@ import { insertClient, insertTechnicien } from '../../helpers/fixtures.js';
 import { assertError, call, type Method } from '../../helpers/http.js';
 
 const clock = new FakeClock();
-const t = useTestApp({ clock });
 let admin: TestUser;
 let adminTokens: Tokens;
 let resp: TestUser;
@@ -18,13 +17,13 @@ let clientUser: TestUser;
 let clientTokens: Tokens;
 let clientId: number;
 
-before(async () => {
-  clientId = await insertClient(t().db);
-  admin = await seedUser(t(), 'admin');
-  resp = await seedUser(t(), 'responsable');
-  tech = await seedUser(t(), 'technicien');
-  clientUser = await seedUser(t(), 'client', { clientId });
-  [adminTokens, respTokens, techTokens, clientTokens] = await Promise.all([login(t(), admin), login(t(), resp), login(t(), tech), login(t(), clientUser)]);
+const t = useTestApp({ clock }, async (app) => {
+  clientId = await insertClient(app.db);
+  admin = await seedUser(app, 'admin');
+  resp = await seedUser(app, 'responsable');
+  tech = await seedUser(app, 'technicien');
+  clientUser = await seedUser(app, 'client', { clientId });
+  [adminTokens, respTokens, techTokens, clientTokens] = await Promise.all([login(app, admin), login(app, resp), login(app, tech), login(app, clientUser)]);
 });
 
 type Json = Record<string, any>;
