@@ -5,7 +5,8 @@
  *
  *   node --import tsx bench/bare-server.ts --port 8001 --database-url postgres://…
  *
- * Arguments win over the environment (PORT, DATABASE_URL, DB_POOL_MAX, PROJECT_NAME, APP_TIMEZONE).
+ * Everything comes from the arguments: the baseline reads no environment, like the app outside src/config.
+ * The service name is the app's default PROJECT_NAME, so that both servers send bodies of the same size.
  * Endpoints added to bench/run.ts must be added here too.
  *
  * The data endpoints run the app's own SQL: the repositories (InterventionsRepository's page and
@@ -36,25 +37,25 @@ const { values } = parseArgs({
     host: { type: 'string' },
     'database-url': { type: 'string' },
     'pool-max': { type: 'string' },
+    'time-zone': { type: 'string' },
   },
 });
 
-const port = Number(values.port ?? process.env.PORT ?? 8001);
+const port = Number(values.port ?? 8001);
 const host = values.host ?? '127.0.0.1';
-const connectionString = values['database-url'] ?? process.env.DATABASE_URL;
-const poolMax = Number(values['pool-max'] ?? process.env.DB_POOL_MAX ?? 10);
-// The app's default PROJECT_NAME, so that both servers send bodies of the same size.
-const service = process.env.PROJECT_NAME ?? 'ERP Interventions';
+const connectionString = values['database-url'];
+const poolMax = Number(values['pool-max'] ?? 10);
+const service = 'ERP Interventions';
 
 if (!connectionString || !Number.isInteger(port) || !Number.isInteger(poolMax) || poolMax < 1) {
-  process.stderr.write('usage: bare-server.ts --port <port> --database-url <postgres://…> [--pool-max <n>]\n');
+  process.stderr.write('usage: bare-server.ts --port <port> --database-url <postgres://…> [--pool-max <n>] [--time-zone <IANA zone>]\n');
   process.exit(2);
 }
 
 // The app's pool (src/db/database.ts): same type parsers, statement_timeout (DB_STATEMENT_TIMEOUT_MS default) and TimeZone.
 const pool = createPool(connectionString, { poolMax, connectTimeoutMs: 5000, statementTimeoutMs: 15_000 }, pino({ level: 'silent' }));
 const db = createKysely(pool);
-const timeZone = process.env.APP_TIMEZONE ?? 'Africa/Casablanca';
+const timeZone = values['time-zone'] ?? 'Africa/Casablanca';
 // The benchmark's app caller is the demo admin: full scope, costs visible.
 const ADMIN = { userId: null, role: 'admin', technicienId: null, clientId: null } as const;
 const ADMIN_SCOPE = interventionScope(ADMIN);

@@ -23,7 +23,16 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createKysely, createPool } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { createUser } from '../src/modules/users/service.js';
+import { createStore } from '../src/db/store.js';
+import { SYSTEM_ACTOR } from '../src/lib/actor.js';
+import { systemClock } from '../src/lib/clock.js';
+import { AuditRepository } from '../src/modules/audit/repository.js';
+import { AuditService } from '../src/modules/audit/service.js';
+import { argon2Hasher } from '../src/modules/auth/password-hash.js';
+import { PasswordService } from '../src/modules/auth/password-service.js';
+import { AuthRepository } from '../src/modules/auth/repository.js';
+import { UsersRepository } from '../src/modules/users/repository.js';
+import { UsersService } from '../src/modules/users/service.js';
 import {
   distinctFreePorts,
   environmentInfo,
@@ -124,9 +133,16 @@ async function createAccounts(databaseUrl: string, loginClients: number): Promis
   const db = createKysely(pool);
   try {
     await migrateToLatest(db, logger);
+    // The users service alone: the bench has no configuration of its own before the app starts.
+    const audit = new AuditService(createStore(db, (x) => ({ audit: new AuditRepository(x) })));
+    const users = new UsersService({
+      store: createStore(db, (x) => ({ users: new UsersRepository(x), auth: new AuthRepository(x), audit: new AuditRepository(x) })),
+      passwords: new PasswordService({ audit, hasher: argon2Hasher, minLength: 8 }),
+      clock: systemClock,
+    });
     const create = async (username: string, role: string): Promise<Account> => {
       const email = `${username}@example.com`;
-      const id = await createUser(db, { username, email, fullName: `Bench ${username}`, role, password: PASSWORD }, { userId: null, role: null }, { passwordMinLength: 8 });
+      const { id } = await users.create(SYSTEM_ACTOR, { username, email, fullName: `Bench ${username}`, role, password: PASSWORD });
       return { id, username, email };
     };
     const reader = await create('bench-reader', 'responsable');

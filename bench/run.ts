@@ -33,7 +33,7 @@ import { dashboardScope } from '../src/modules/dashboard/policy.js';
 import { dashboardQuery } from '../src/modules/dashboard/repository.js';
 import { INTERVENTION_SORT, InterventionsRepository, type InterventionFilters } from '../src/modules/interventions/repository.js';
 import { parseSort } from '../src/lib/listing.js';
-import { presentUnits } from '../src/seed/scale.js';
+import { presentUnits } from '../src/seed/scale/write.js';
 import {
   distinctFreePorts,
   environmentInfo,
@@ -445,13 +445,12 @@ async function run(settings: Settings): Promise<number> {
       await startApp(environment, { name: 'app', port: appPort, poolMax: settings.poolMax });
 
       progress(`starting the bare server on ${bases.bare}`);
-      const bare = startChild('bare', 'bench/bare-server.ts', {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        PORT: String(barePort),
-        DB_POOL_MAX: String(settings.poolMax),
-        APP_TIMEZONE: timeZone,
-      });
+      const bare = startChild('bare', 'bench/bare-server.ts', process.env, [
+        '--database-url', databaseUrl,
+        '--port', String(barePort),
+        '--pool-max', String(settings.poolMax),
+        '--time-zone', timeZone,
+      ]);
       await waitForHealthy(bare, `${bases.bare}/api/v1/health`);
 
       const context = await prepareContext(bases.app, databaseUrl);

@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import { readEnvironment } from '../src/config/index.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { hashPassword } from '../src/modules/auth/password-hash.js';
-import { passwordProblems } from '../src/seed/accounts.js';
-import { accountsSummary, runSeed, seededAccounts, SeedConflict, SeedRefused } from '../src/seed/run.js';
+import { SeedConflict } from '../src/seed/errors.js';
+import { accountsSummary, passwordRefusal, runSeed } from '../src/seed/run.js';
 import { CliError, cliLogger, EXIT_CONFLICT, loadCliConfig, runCli, withDatabase } from './lib/cli.js';
 
 /** 10,000 units = 50 million interventions: far beyond any useful volume. */
@@ -48,16 +48,12 @@ runCli(async () => {
 
   // Checked before the configuration, whose production rules would otherwise speak first.
   const allowProduction = values['allow-production'];
-  if (!allowProduction && readEnvironment(process.cwd(), process.env).ENVIRONMENT?.trim() === 'production') throw new CliError(PRODUCTION_REFUSAL);
+  if (!allowProduction && readEnvironment(process.cwd()).ENVIRONMENT?.trim() === 'production') throw new CliError(PRODUCTION_REFUSAL);
   const config = await loadCliConfig();
   if (!allowProduction && config.environment === 'production') throw new CliError(PRODUCTION_REFUSAL);
   // Every password the run may set, against the policy, before touching the database.
-  const problems = passwordProblems(seededAccounts(scale), config.auth.passwordMinLength);
-  if (problems.length > 0) {
-    const shown = problems.slice(0, 10);
-    if (problems.length > shown.length) shown.push(`… et ${problems.length - shown.length} autre(s) compte(s)`);
-    throw new CliError(`Mot de passe refusé par la politique :\n${shown.join('\n')}`);
-  }
+  const refusal = passwordRefusal(scale, config.auth.passwordMinLength);
+  if (refusal !== null) throw new CliError(refusal);
 
   // A connection holds the seed's advisory lock while two units are written concurrently, and the
   // final VACUUM of a large seed outlasts DB_STATEMENT_TIMEOUT_MS: a pool of at least 4, no timeout.
@@ -70,13 +66,11 @@ runCli(async () => {
         seed: values.seed,
         now: new Date(),
         timeZone: config.appTimezone,
-        passwordMinLength: config.auth.passwordMinLength,
         hashPassword,
         progress: (line) => process.stderr.write(`${line}\n`),
       });
     } catch (error) {
       if (error instanceof SeedConflict) throw new CliError(error.message, EXIT_CONFLICT);
-      if (error instanceof SeedRefused) throw new CliError(error.message);
       throw error;
     }
   });

@@ -3,8 +3,11 @@
  * The password comes from a prompt without echo, or from stdin; never from argv.
  */
 import { parseArgs } from 'node:util';
+import { createServices } from '../src/container.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { createUser } from '../src/modules/users/service.js';
+import { SYSTEM_ACTOR } from '../src/lib/actor.js';
+import { systemClock } from '../src/lib/clock.js';
+import { argon2Hasher } from '../src/modules/auth/password-hash.js';
 import { CliError, cliLogger, loadCliConfig, promptPassword, readStdin, runCli, withDatabase } from './lib/cli.js';
 
 runCli(async () => {
@@ -28,12 +31,9 @@ runCli(async () => {
   const config = await loadCliConfig();
   const id = await withDatabase(config, async ({ db }) => {
     await migrateToLatest(db, cliLogger);
-    return createUser(
-      db,
-      { role: values.role!, email: values.email!, username: values.username!, fullName: values['full-name']!, password, clientId },
-      { userId: null, role: null },
-      { passwordMinLength: config.auth.passwordMinLength },
-    );
+    const { users } = createServices({ config, db, clock: systemClock, hasher: argon2Hasher, logger: cliLogger });
+    const user = await users.create(SYSTEM_ACTOR, { role: values.role!, email: values.email!, username: values.username!, fullName: values['full-name']!, password, clientId });
+    return user.id;
   });
   process.stdout.write(`Utilisateur créé (id ${id}, rôle ${values.role})\n`);
 });

@@ -13,14 +13,28 @@ import { AuditRepository } from './modules/audit/repository.js';
 import { AuditService } from './modules/audit/service.js';
 import { Authenticator } from './modules/auth/authenticator.js';
 import type { PasswordHasher } from './modules/auth/password-hash.js';
-import { findPrincipal } from './modules/auth/repository.js';
+import { PasswordService } from './modules/auth/password-service.js';
+import { AuthRepository } from './modules/auth/repository.js';
+import { AuthService } from './modules/auth/service.js';
+import { ContratsRepository } from './modules/clients/contrats-repository.js';
+import { ContratsService } from './modules/clients/contrats-service.js';
+import { ClientsRepository } from './modules/clients/repository.js';
+import { ClientsService } from './modules/clients/service.js';
 import { DashboardRepository } from './modules/dashboard/repository.js';
 import { DashboardService } from './modules/dashboard/service.js';
+import { HealthRepository } from './modules/health/repository.js';
+import { HealthService } from './modules/health/service.js';
 import { InterventionPartiesRepository } from './modules/interventions/parties-repository.js';
 import { InterventionsRepository } from './modules/interventions/repository.js';
 import { InterventionsService } from './modules/interventions/service.js';
 import { NotificationsRepository } from './modules/notifications/repository.js';
 import { NotificationsService } from './modules/notifications/service.js';
+import { PlanningRepository } from './modules/planning/repository.js';
+import { PlanningService } from './modules/planning/service.js';
+import { FirstAdminService } from './modules/users/bootstrap.js';
+import { ProfileService } from './modules/users/profile-service.js';
+import { UsersRepository } from './modules/users/repository.js';
+import { UsersService } from './modules/users/service.js';
 
 export interface CoreDependencies {
   config: AppConfig;
@@ -31,17 +45,34 @@ export interface CoreDependencies {
 }
 
 export function createServices(deps: CoreDependencies) {
-  const { config, db, clock } = deps;
+  const { config, db, clock, hasher, logger } = deps;
   const audit = new AuditService(createStore(db, (x) => ({ audit: new AuditRepository(x) })));
-  const authenticator = new Authenticator({ config, clock, principals: { findPrincipal: (userId, sessionId) => findPrincipal(db, userId, sessionId) } });
   const dashboard = new DashboardService({ store: createStore(db, (x) => ({ dashboard: new DashboardRepository(x) })), clock, timeZone: config.appTimezone });
+
+  const passwords = new PasswordService({ audit, hasher, minLength: config.auth.passwordMinLength });
+  const authStore = createStore(db, (x) => ({ auth: new AuthRepository(x), audit: new AuditRepository(x) }));
+  const authenticator = new Authenticator({ settings: config.auth, clock, principals: authStore.repos.auth });
+  const auth = new AuthService({ store: authStore, audit, passwords, hasher, clock, logger, settings: config.auth });
+  const usersStore = createStore(db, (x) => ({ users: new UsersRepository(x), auth: new AuthRepository(x), audit: new AuditRepository(x) }));
+  const users = new UsersService({ store: usersStore, passwords, clock });
+  const profile = new ProfileService({ store: usersStore, auth, clock });
+  const firstAdmin = new FirstAdminService({ store: usersStore, passwords, clock, admin: config.admin, logger });
+  const clientsStore = createStore(db, (x) => ({ clients: new ClientsRepository(x), contrats: new ContratsRepository(x), audit: new AuditRepository(x) }));
+  const clients = new ClientsService({ store: clientsStore, audit, clock });
+  const contrats = new ContratsService({ store: clientsStore, audit, clock, timeZone: config.appTimezone });
+  const health = new HealthService({ database: new HealthRepository(db), clock, serviceName: config.projectName });
+  const planning = new PlanningService({
+    store: createStore(db, (x) => ({ plannings: new PlanningRepository(x), audit: new AuditRepository(x) })),
+    clock,
+    timeZone: config.appTimezone,
+  });
   const interventions = new InterventionsService({
     store: createStore(db, (x) => ({ interventions: new InterventionsRepository(x), parties: new InterventionPartiesRepository(x), notifications: new NotificationsRepository(x) })),
     audit,
     clock,
   });
   const notifications = new NotificationsService({ store: createStore(db, (x) => ({ notifications: new NotificationsRepository(x), audit: new AuditRepository(x) })), audit, clock });
-  return { audit, authenticator, dashboard, interventions, notifications };
+  return { audit, authenticator, dashboard, auth, users, profile, firstAdmin, clients, contrats, health, planning, interventions, notifications };
 }
 
 export type Services = ReturnType<typeof createServices>;

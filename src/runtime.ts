@@ -11,7 +11,6 @@ import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger } from './logger.js';
 import { argon2Hasher, type PasswordHasher } from './modules/auth/password-hash.js';
-import { bootstrapFirstAdmin } from './modules/users/bootstrap.js';
 
 export interface Runtime extends CoreDependencies {
   database: DatabaseRuntime;
@@ -31,13 +30,15 @@ export interface RuntimeOptions {
 export async function openRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config);
   const database = await openDatabase(config, logger);
+  const core: CoreDependencies = { config, db: database.db, clock: options.clock ?? systemClock, hasher: options.hasher ?? argon2Hasher, logger };
+  let services: Services;
   try {
     await migrateToLatest(database.db, logger);
-    await bootstrapFirstAdmin(database.db, config, logger);
+    services = createServices(core);
+    await services.firstAdmin.ensure();
   } catch (error) {
     await database.close();
     throw error;
   }
-  const core: CoreDependencies = { config, db: database.db, clock: options.clock ?? systemClock, hasher: options.hasher ?? argon2Hasher, logger };
-  return { ...core, database, services: createServices(core), close: () => database.close() };
+  return { ...core, database, services, close: () => database.close() };
 }

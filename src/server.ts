@@ -5,12 +5,13 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfigFromEnvironment } from './config/index.js';
 import { createLogDestination, createLogger } from './logger.js';
 import { openRuntime } from './runtime.js';
+import { checkPassword } from './modules/auth/password-policy.js';
 import { createShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
   let loaded;
   try {
-    loaded = await loadConfigFromEnvironment({ cwd: process.cwd(), processEnv: process.env });
+    loaded = await loadConfigFromEnvironment({ cwd: process.cwd(), passwordPolicy: checkPassword });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Configuration refusée :\n${error.problems.map((p) => `- ${p}`).join('\n')}\n`);

@@ -42,7 +42,7 @@ test('SIGTERM drains in-flight requests, refuses new connections, closes the poo
   const done = shutdown('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 100));
 
-  assert.equal(t.app.lifecycle.shuttingDown, true, 'readiness reports 503 from now on (test/health)');
+  assert.equal(t.app.lifecycle.shuttingDown, true, 'readiness reports 503 from now on (test/modules/health)');
   await assert.rejects(get(port, '/api/v1/health'), /ECONNREFUSED/, 'new connections are refused');
 
   release();

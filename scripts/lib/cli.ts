@@ -9,6 +9,7 @@ import { ConfigError, loadConfigFromEnvironment } from '../../src/config/index.j
 import type { AppConfig } from '../../src/config/types.js';
 import { openDatabase, type DatabaseRuntime } from '../../src/db/database.js';
 import { AppError } from '../../src/lib/errors.js';
+import { checkPassword } from '../../src/modules/auth/password-policy.js';
 
 export const EXIT_VALIDATION = 1;
 export const EXIT_CONFLICT = 2;
@@ -23,7 +24,7 @@ export const cliLogger = pino({ level: 'warn' }, pino.destination(2));
 
 export async function loadCliConfig(): Promise<AppConfig> {
   try {
-    const { config } = await loadConfigFromEnvironment({ cwd: process.cwd(), processEnv: process.env });
+    const { config } = await loadConfigFromEnvironment({ cwd: process.cwd(), passwordPolicy: checkPassword });
     return config;
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(`Configuration refusée :\n${error.problems.join('\n')}`);

@@ -3,9 +3,9 @@
  * production, a key is generated once and kept in DATA_DIR, so that sessions and uploaded files
  * survive a restart. Production never generates anything: there a missing key is a config error.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { generateFilesKey, generateSecretKey } from './keys.js';
 
 type EnvVars = Record<string, string | undefined>;
 
@@ -16,8 +16,8 @@ interface KeySpec {
 }
 
 const KEYS: readonly KeySpec[] = [
-  { variable: 'SECRET_KEY', file: 'secret.key', generate: () => randomBytes(48).toString('base64url') },
-  { variable: 'FILES_ENC_KEY', file: 'files.key', generate: () => randomBytes(32).toString('base64url') },
+  { variable: 'SECRET_KEY', file: 'secret.key', generate: generateSecretKey },
+  { variable: 'FILES_ENC_KEY', file: 'files.key', generate: generateFilesKey },
 ];
 
 /** How long a reader waits for a racing process that created the file but has not written it yet. */

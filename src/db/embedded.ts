@@ -42,13 +42,13 @@ export interface EmbeddedOptions {
   logger: Logger;
 }
 
-export class EmbeddedPostgresError extends Error {}
+class EmbeddedPostgresError extends Error {}
 
-export function connectionFilePath(dataDir: string): string {
+function connectionFilePath(dataDir: string): string {
   return path.join(dataDir, 'postgres-connection.env');
 }
 
-export function toConnectionString(c: EmbeddedConnection): string {
+function toConnectionString(c: EmbeddedConnection): string {
   return `postgres://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@${c.host}:${c.port}/${encodeURIComponent(c.database)}`;
 }
 

@@ -2,14 +2,14 @@ import { Migrator, NO_MIGRATIONS, sql, type Kysely, type MigrationResultSet } fr
 import type { Logger } from 'pino';
 import { migrations, StaticMigrationProvider } from './migrations/index.js';
 
-export class MigrationError extends Error {}
+class MigrationError extends Error {}
 
 function createMigrator(db: Kysely<any>): Migrator {
   return new Migrator({ db, provider: new StaticMigrationProvider() });
 }
 
 /** Names of applied migrations that this code does not know (the database is newer than the code). */
-export async function findUnknownMigrations(db: Kysely<any>): Promise<string[]> {
+async function findUnknownMigrations(db: Kysely<any>): Promise<string[]> {
   const exists = await sql<{ found: boolean }>`SELECT to_regclass('public.kysely_migration') IS NOT NULL AS found`.execute(db);
   if (!exists.rows[0]?.found) return [];
   const applied = await db.selectFrom('kysely_migration').select('name').orderBy('name').execute();

@@ -37,8 +37,6 @@ export type StatutIntervention = (typeof STATUT_INTERVENTION_VALUES)[number];
 
 /** Active statuses (an active intervention past its `date_limite` is overdue). */
 export const STATUTS_INTERVENTION_ACTIFS = ['ouverte', 'affectee', 'en_cours', 'en_attente'] as const satisfies readonly StatutIntervention[];
-/** Terminated statuses. */
-export const STATUTS_INTERVENTION_TERMINES = ['cloturee', 'archivee'] as const satisfies readonly StatutIntervention[];
 /** Statuses that require `technicien_id` (CHECK `interventions_technicien_required_check`). */
 export const STATUTS_INTERVENTION_AVEC_TECHNICIEN = ['affectee', 'en_cours', 'en_attente'] as const satisfies readonly StatutIntervention[];
 
@@ -93,13 +91,13 @@ export type ModeFacturation = (typeof MODE_FACTURATION_VALUES)[number];
 
 /** `fernet` is legacy and read-only. */
 export const DOCUMENT_ENCRYPTION_VALUES = ['aes256gcm-stream-v1', 'fernet'] as const;
-export type DocumentEncryption = (typeof DOCUMENT_ENCRYPTION_VALUES)[number];
+type DocumentEncryption = (typeof DOCUMENT_ENCRYPTION_VALUES)[number];
 
 export const AUDIT_OUTCOME_VALUES = ['success', 'failure', 'denied'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOME_VALUES)[number];
 
 export const OUTBOX_STATUS_VALUES = ['pending', 'sending', 'sent', 'failed'] as const;
-export type OutboxStatus = (typeof OUTBOX_STATUS_VALUES)[number];
+type OutboxStatus = (typeof OUTBOX_STATUS_VALUES)[number];
 
 // Closed lists given in the table notes of domain.md §3 (also CHECK-constrained).
 
@@ -128,23 +126,23 @@ export type LockoutScope = (typeof LOCKOUT_SCOPE_VALUES)[number];
 // -------------------------------------------------------------------------------------------------
 
 /** `timestamptz NOT NULL` without default. */
-export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** `timestamptz NOT NULL DEFAULT now()`. */
-export type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | string>;
+type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | string>;
 /** Nullable `timestamptz`. */
-export type TimestampNullable = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type TimestampNullable = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 /** Nullable `numeric(12,2)` (read as a number). */
-export type NumericNullable = ColumnType<number | null, number | string | null | undefined, number | string | null>;
+type NumericNullable = ColumnType<number | null, number | string | null | undefined, number | string | null>;
 /** `date` column, as `'YYYY-MM-DD'`. */
-export type CalendarDate = string;
+type CalendarDate = string;
 /** A JSON object stored in `jsonb`. */
-export type JsonObject = Record<string, unknown>;
+type JsonObject = Record<string, unknown>;
 
 // -------------------------------------------------------------------------------------------------
 // Tables
 // -------------------------------------------------------------------------------------------------
 
-export interface UsersTable {
+interface UsersTable {
   id: Generated<number>;
   /** Unique on lower(); 1–100 characters, no control characters. */
   username: string;
@@ -164,7 +162,7 @@ export interface UsersTable {
   updated_at: TimestampDefault;
 }
 
-export interface SessionsTable {
+interface SessionsTable {
   /** uuid, `gen_random_uuid()`; the `sid` claim. */
   id: Generated<string>;
   user_id: number;
@@ -178,7 +176,7 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
-export interface RefreshTokensTable {
+interface RefreshTokensTable {
   id: Generated<number>;
   session_id: string;
   /** Lower-case hex SHA-256 of the opaque token. */
@@ -190,7 +188,7 @@ export interface RefreshTokensTable {
   revoked_at: TimestampNullable;
 }
 
-export interface ClientsTable {
+interface ClientsTable {
   id: Generated<number>;
   nom_entreprise: string;
   nom_commercial: string | null;
@@ -219,7 +217,7 @@ export interface ClientsTable {
   date_modification: TimestampDefault;
 }
 
-export interface ContratsTable {
+interface ContratsTable {
   id: Generated<number>;
   numero_contrat: string;
   nom_contrat: string;
@@ -247,7 +245,7 @@ export interface ContratsTable {
   date_modification: TimestampDefault;
 }
 
-export interface TechniciensTable {
+interface TechniciensTable {
   id: Generated<number>;
   /** Unique; the user's role must be `technicien` (checked by the API). */
   user_id: number;
@@ -263,7 +261,7 @@ export interface TechniciensTable {
   updated_at: TimestampDefault;
 }
 
-export interface CompetencesTable {
+interface CompetencesTable {
   id: Generated<number>;
   /** Trimmed; unique on lower(). */
   nom: string;
@@ -276,7 +274,7 @@ export interface CompetencesTable {
   updated_at: TimestampDefault;
 }
 
-export interface TechnicienCompetenceTable {
+interface TechnicienCompetenceTable {
   technicien_id: number;
   competence_id: number;
   niveau: Generated<Niveau>;
@@ -285,7 +283,7 @@ export interface TechnicienCompetenceTable {
   validee_par: string | null;
 }
 
-export interface EquipementsTable {
+interface EquipementsTable {
   id: Generated<number>;
   /** Unique on lower(). */
   nom: string;
@@ -351,7 +349,7 @@ export interface InterventionsTable {
   updated_at: TimestampDefault;
 }
 
-export interface HistoriquesInterventionsTable {
+interface HistoriquesInterventionsTable {
   id: Generated<number>;
   intervention_id: number;
   /** Null for the creation row. */
@@ -363,7 +361,7 @@ export interface HistoriquesInterventionsTable {
   horodatage: TimestampDefault;
 }
 
-export interface PlanningsTable {
+interface PlanningsTable {
   id: Generated<number>;
   equipement_id: number;
   frequence: Frequence;
@@ -380,7 +378,7 @@ export interface PlanningsTable {
   date_modification: TimestampDefault;
 }
 
-export interface NotificationsTable {
+interface NotificationsTable {
   id: Generated<number>;
   type: TypeNotification;
   canal: Canal;
@@ -394,7 +392,7 @@ export interface NotificationsTable {
   date_lecture: TimestampNullable;
 }
 
-export interface DocumentsTable {
+interface DocumentsTable {
   id: Generated<number>;
   intervention_id: number;
   /** JSON `filename`. */
@@ -416,7 +414,7 @@ export interface DocumentsTable {
   date_upload: TimestampDefault;
 }
 
-export interface AuditEventsTable {
+interface AuditEventsTable {
   id: Generated<number>;
   created_at: TimestampDefault;
   event_type: string;
@@ -433,7 +431,7 @@ export interface AuditEventsTable {
   details: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
 }
 
-export interface LoginAttemptsTable {
+interface LoginAttemptsTable {
   id: Generated<number>;
   created_at: TimestampDefault;
   /** The submitted e-mail or username, lower-cased. */
@@ -446,7 +444,7 @@ export interface LoginAttemptsTable {
   reason: LoginReason | null;
 }
 
-export interface LockoutsTable {
+interface LockoutsTable {
   scope: LockoutScope;
   /** `user:<id>` / `id:<identifier>` (account) or the client IP (ip). */
   key: string;
@@ -456,7 +454,7 @@ export interface LockoutsTable {
   updated_at: TimestampDefault;
 }
 
-export interface EmailOutboxTable {
+interface EmailOutboxTable {
   id: Generated<number>;
   notification_id: number | null;
   to_address: string;
@@ -495,13 +493,13 @@ export interface Database {
 }
 
 /** Interventions created per 15-minute bucket (UTC wall clock), kept by triggers (migration 000004). */
-export interface InterventionCreationCountsTable {
+interface InterventionCreationCountsTable {
   bucket: Date;
   total: number;
 }
 
 /** Totals of interventions per (statut, priorite), kept by triggers (migration 000003). */
-export interface InterventionStatusCountsTable {
+interface InterventionStatusCountsTable {
   statut: StatutIntervention;
   priorite: Priorite;
   total: number;
@@ -530,23 +528,12 @@ export const TABLE_NAMES = [
 ] as const satisfies readonly (keyof Database)[];
 
 // -------------------------------------------------------------------------------------------------
-// Row aliases
+// Row aliases (those in use; elsewhere `Selectable<Database['t']>` etc.)
 // -------------------------------------------------------------------------------------------------
 
-export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
-
-export type SessionRow = Selectable<SessionsTable>;
-export type NewSession = Insertable<SessionsTable>;
-export type SessionUpdate = Updateable<SessionsTable>;
-
-export type RefreshTokenRow = Selectable<RefreshTokensTable>;
-export type NewRefreshToken = Insertable<RefreshTokensTable>;
-export type RefreshTokenUpdate = Updateable<RefreshTokensTable>;
 
 export type ClientRow = Selectable<ClientsTable>;
-export type NewClient = Insertable<ClientsTable>;
 export type ClientUpdate = Updateable<ClientsTable>;
 
 export type ContratRow = Selectable<ContratsTable>;
@@ -554,49 +541,15 @@ export type NewContrat = Insertable<ContratsTable>;
 export type ContratUpdate = Updateable<ContratsTable>;
 
 export type TechnicienRow = Selectable<TechniciensTable>;
-export type NewTechnicien = Insertable<TechniciensTable>;
-export type TechnicienUpdate = Updateable<TechniciensTable>;
 
 export type CompetenceRow = Selectable<CompetencesTable>;
-export type NewCompetence = Insertable<CompetencesTable>;
-export type CompetenceUpdate = Updateable<CompetencesTable>;
 
-export type TechnicienCompetenceRow = Selectable<TechnicienCompetenceTable>;
-export type NewTechnicienCompetence = Insertable<TechnicienCompetenceTable>;
-
-export type EquipementRow = Selectable<EquipementsTable>;
 export type NewEquipement = Insertable<EquipementsTable>;
 export type EquipementUpdate = Updateable<EquipementsTable>;
 
-export type InterventionRow = Selectable<InterventionsTable>;
-export type NewIntervention = Insertable<InterventionsTable>;
-export type InterventionUpdate = Updateable<InterventionsTable>;
-
-export type HistoriqueInterventionRow = Selectable<HistoriquesInterventionsTable>;
-export type NewHistoriqueIntervention = Insertable<HistoriquesInterventionsTable>;
-
 export type PlanningRow = Selectable<PlanningsTable>;
 export type NewPlanning = Insertable<PlanningsTable>;
-export type PlanningUpdate = Updateable<PlanningsTable>;
 
-export type NotificationRow = Selectable<NotificationsTable>;
 export type NewNotification = Insertable<NotificationsTable>;
-export type NotificationUpdate = Updateable<NotificationsTable>;
-
-export type DocumentRow = Selectable<DocumentsTable>;
-export type NewDocument = Insertable<DocumentsTable>;
-export type DocumentUpdate = Updateable<DocumentsTable>;
-
-export type AuditEventRow = Selectable<AuditEventsTable>;
-export type NewAuditEvent = Insertable<AuditEventsTable>;
-
-export type LoginAttemptRow = Selectable<LoginAttemptsTable>;
-export type NewLoginAttempt = Insertable<LoginAttemptsTable>;
 
 export type LockoutRow = Selectable<LockoutsTable>;
-export type NewLockout = Insertable<LockoutsTable>;
-export type LockoutUpdate = Updateable<LockoutsTable>;
-
-export type EmailOutboxRow = Selectable<EmailOutboxTable>;
-export type NewEmailOutbox = Insertable<EmailOutboxTable>;
-export type EmailOutboxUpdate = Updateable<EmailOutboxTable>;

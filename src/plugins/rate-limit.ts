@@ -21,7 +21,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 import { AppError } from '../lib/errors.js';
-import { insertAuditEvent } from '../modules/audit/repository.js';
+import { requestOrigin } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -175,14 +175,7 @@ export default fp(
       if (firstDenialThisMinute(request.ip)) {
         request.log.warn({ ip: request.ip, bucket, retry_after: retryAfter }, 'limite de débit atteinte');
         try {
-          await insertAuditEvent(app.db, {
-            eventType: 'security.rate_limited',
-            outcome: 'denied',
-            ip: request.ip,
-            userAgent: request.headers['user-agent'] ?? null,
-            requestId: request.id,
-            details: { bucket },
-          });
+          await app.services.audit.record(requestOrigin(request), { eventType: 'security.rate_limited', outcome: 'denied', details: { bucket } });
         } catch (error) {
           request.log.error({ err: error }, 'audit security.rate_limited non écrit');
         }

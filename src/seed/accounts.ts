@@ -3,6 +3,7 @@
  */
 import type { Role } from '../db/schema.js';
 import { checkPassword } from '../modules/auth/password-policy.js';
+import { pad } from './shared.js';
 
 export interface SeedAccount {
   email: string;
@@ -28,10 +29,8 @@ export type DemoUsername = (typeof DEMO_ACCOUNTS)[number]['username'];
 /** Password of every generated (`--scale`) account. */
 export const SCALE_PASSWORD = 'ScalePass123!';
 
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
-
 /** Generated accounts, numbered continuously across units: technicien.0001, responsable.01, client.0001. */
-export function scaleAccount(kind: 'technicien' | 'responsable' | 'client', number: number): SeedAccount {
+function scaleAccount(kind: 'technicien' | 'responsable' | 'client', number: number): SeedAccount {
   const username = `${kind}.${pad(number, kind === 'responsable' ? 2 : 4)}`;
   const label = { technicien: 'Technicien', responsable: 'Responsable', client: 'Client' }[kind];
   return { email: `${username}@exemple.test`, username, fullName: `${label} ${pad(number, kind === 'responsable' ? 2 : 4)}`, role: kind, password: SCALE_PASSWORD };

@@ -2,55 +2,53 @@
  * Bulk inserts for the seed: one `INSERT … SELECT * FROM unnest($1::type[], $2::type[], …)` per
  * batch. One parameter per column whatever the number of rows (no 65,535-parameter limit), and one
  * round trip per batch.
+ *
+ * Table, columns, values and returned columns are typed against `src/db/schema.ts`, as Kysely's
+ * `insertInto` would type them: a renamed or retyped column fails `tsc`.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { Database } from '../db/schema.js';
 
-/** [column name, PostgreSQL element type of the array parameter]. */
-export type ColumnSpec = readonly [name: string, type: string];
+type Table = keyof Database & string;
+type Column<T extends Table> = keyof Insertable<Database[T]> & string;
+type Returnable<T extends Table> = keyof Selectable<Database[T]> & string;
 
-export type Cell = string | number | boolean | Date | null;
+/** PostgreSQL element type of a column's array parameter. */
+type ArrayType = 'text' | 'int4' | 'numeric' | 'bool' | 'timestamptz' | 'date';
 
-export interface BulkInsertOptions {
-  /** `ON CONFLICT DO NOTHING` (any unique violation skips the row). */
-  onConflictDoNothing?: boolean;
-  /** Columns to return (in insertion order for each batch). */
-  returning?: readonly string[];
-  /** Rows per statement (default 5,000). */
-  batchSize?: number;
-}
+/**
+ * A row of `T` that has exactly the columns `C`: every listed column is present (a value left out
+ * by mistake would silently become NULL), no other column is (it would silently be dropped).
+ */
+type BulkRow<T extends Table, C extends Column<T>> = Insertable<Database[T]> & { readonly [K in C]: unknown } & { readonly [K in Exclude<Column<T>, C>]?: never };
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-const PG_TYPE = /^[a-z0-9_ ()]+$/;
-
-function checkIdentifier(name: string): string {
-  if (!IDENTIFIER.test(name)) throw new Error(`invalid identifier ${JSON.stringify(name)}`);
-  return name;
-}
-
-/** Inserts `rows` (each an array in `columns` order) in batches; returns the `returning` columns. */
-export async function bulkInsert<R = Record<string, unknown>>(
-  db: Kysely<any>,
-  table: string,
-  columns: readonly ColumnSpec[],
-  rows: readonly (readonly Cell[])[],
-  options: BulkInsertOptions = {},
-): Promise<R[]> {
+/**
+ * Inserts `rows` into `table` in batches of `batchSize` (default 5,000); `columns` gives each
+ * inserted column its array element type. Returns the `returning` columns of the inserted rows.
+ */
+export async function bulkInsert<T extends Table, C extends Column<T>, R extends Returnable<T> = never>(
+  db: Kysely<Database>,
+  table: T,
+  columns: Readonly<Record<C, ArrayType>>,
+  rows: readonly BulkRow<T, C>[],
+  options: { onConflictDoNothing?: boolean; returning?: readonly R[]; batchSize?: number } = {},
+): Promise<Pick<Selectable<Database[T]>, R>[]> {
   const batchSize = options.batchSize ?? 5000;
-  const names = columns.map(([name]) => sql.raw(checkIdentifier(name)));
-  const returned: R[] = [];
+  const specs = Object.entries(columns) as [C, ArrayType][];
+  const names = sql.join(specs.map(([name]) => sql.id(name)));
+  const conflict = options.onConflictDoNothing ? sql` ON CONFLICT DO NOTHING` : sql``;
+  const returning = options.returning?.length ? sql` RETURNING ${sql.join(options.returning.map((name) => sql.id(name)))}` : sql``;
+  const returned: Pick<Selectable<Database[T]>, R>[] = [];
   for (let start = 0; start < rows.length; start += batchSize) {
     const batch = rows.slice(start, start + batchSize);
-    const arrays = columns.map(([, type], c) => {
-      if (!PG_TYPE.test(type)) throw new Error(`invalid type ${JSON.stringify(type)}`);
+    const arrays = specs.map(([name, type]) => {
       const values = batch.map((row) => {
-        const value = row[c];
+        const value: unknown = row[name];
         return value instanceof Date ? value.toISOString() : (value ?? null);
       });
       return sql`${values}::${sql.raw(type)}[]`;
     });
-    const conflict = options.onConflictDoNothing ? sql` ON CONFLICT DO NOTHING` : sql``;
-    const returning = options.returning?.length ? sql` RETURNING ${sql.join(options.returning.map((r) => sql.raw(checkIdentifier(r))))}` : sql``;
-    const result = await sql<R>`INSERT INTO ${sql.raw(checkIdentifier(table))} (${sql.join(names)}) SELECT * FROM unnest(${sql.join(arrays)})${conflict}${returning}`.execute(db);
+    const result = await sql<Pick<Selectable<Database[T]>, R>>`INSERT INTO ${sql.table(table)} (${names}) SELECT * FROM unnest(${sql.join(arrays)})${conflict}${returning}`.execute(db);
     returned.push(...result.rows);
   }
   return returned;

@@ -6,23 +6,22 @@
  * contract number, equipment serial number, intervention title, planning (equipment, frequency))
  * and only created when missing; an existing record is never modified.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, Insertable, StatutIntervention } from './types.js';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Database, StatutIntervention } from '../db/schema.js';
 import { DEMO_ACCOUNTS, type DemoUsername, type PasswordHashCache } from './accounts.js';
 import { SeedConflict } from './errors.js';
+import { historyRows, statusColumns } from './history.js';
+import { DAY, HOUR } from './shared.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-export const DEMO_SKILLS = [
+const DEMO_SKILLS = [
   { nom: 'Mécanique industrielle', domaine: 'mecanique', description: 'Machines tournantes, transmissions, alignement' },
   { nom: 'Électricité / automatisme', domaine: 'electricite', description: 'Armoires électriques, automates, variateurs' },
   { nom: 'Hydraulique / pneumatique', domaine: 'hydraulique', description: 'Pompes, vérins, circuits d’air comprimé' },
 ] as const;
 type SkillName = (typeof DEMO_SKILLS)[number]['nom'];
 
-export const DEMO_CLIENT_NAME = 'ABC Industrie';
-export const DEMO_CONTRACT_NUMBER = 'CTR-2025-001';
+const DEMO_CLIENT_NAME = 'ABC Industrie';
+const DEMO_CONTRACT_NUMBER = 'CTR-2025-001';
 
 const TECHNICIAN_PROFILES: Record<Extract<DemoUsername, 'ahmed' | 'mohammed.bennani' | 'fatima.alami' | 'youssef.tazi'>, {
   equipe: string;
@@ -40,7 +39,7 @@ const TECHNICIAN_PROFILES: Record<Extract<DemoUsername, 'ahmed' | 'mohammed.benn
 
 type EquipmentKey = 'compresseur' | 'pompe' | 'generateur' | 'convoyeur';
 
-const EQUIPMENT: Record<EquipmentKey, Omit<Insertable<'equipements'>, 'client_id' | 'contrat_id'> & { abc: boolean }> = {
+const EQUIPMENT: Record<EquipmentKey, Omit<Insertable<Database['equipements']>, 'client_id' | 'contrat_id'> & { abc: boolean }> = {
   compresseur: {
     nom: 'Compresseur Atlas Copco GA15', numero_serie: 'AC-2023-001', localisation: 'Atelier Principal - Zone A', type_equipement: 'compresseur',
     marque: 'Atlas Copco', modele: 'GA15', statut: 'operationnel', criticite: 'important', frequence_entretien_jours: 30, abc: false,
@@ -59,7 +58,7 @@ const EQUIPMENT: Record<EquipmentKey, Omit<Insertable<'equipements'>, 'client_id
   },
 };
 
-interface Step {
+interface DemoStep {
   statut: StatutIntervention;
   /** Milliseconds relative to the seeding time. */
   at: number;
@@ -75,7 +74,7 @@ interface DemoIntervention {
   equipement: EquipmentKey;
   technicien: keyof typeof TECHNICIAN_PROFILES;
   dateLimite: number | null;
-  steps: Step[];
+  steps: DemoStep[];
   closure?: { rapport: string; travaux: string; recommandations: string; dureeReelle: number; coutReel: number };
   dureeEstimee: number;
   coutEstime: number;
@@ -83,7 +82,7 @@ interface DemoIntervention {
 
 const CREATION_REMARK = 'Création de l’intervention';
 
-export const DEMO_INTERVENTIONS: DemoIntervention[] = [
+const DEMO_INTERVENTIONS: DemoIntervention[] = [
   {
     titre: 'Maintenance mensuelle compresseur GA15',
     description: 'Contrôle mensuel : filtres, niveau d’huile, courroies, purge des condensats.',
@@ -169,7 +168,7 @@ async function seedDemoIn(trx: Transaction<Database>, { now, currentYear, hashes
   // Skills.
   const skillIds = new Map<SkillName, number>();
   for (const skill of DEMO_SKILLS) {
-    let row = await trx.selectFrom('competences').select('id').where(sql`lower(nom)`, '=', sql<string>`lower(${skill.nom})`).executeTakeFirst();
+    let row = await trx.selectFrom('competences').select('id').where((eb) => eb.fn('lower', ['nom']), '=', sql<string>`lower(${skill.nom})`).executeTakeFirst();
     if (!row) {
       row = await trx.insertInto('competences').values({ ...skill, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
       count('competences');
@@ -178,7 +177,7 @@ async function seedDemoIn(trx: Transaction<Database>, { now, currentYear, hashes
   }
 
   // Client and contract.
-  let client = await trx.selectFrom('clients').select('id').where(sql`lower(nom_entreprise)`, '=', sql<string>`lower(${DEMO_CLIENT_NAME})`).executeTakeFirst();
+  let client = await trx.selectFrom('clients').select('id').where((eb) => eb.fn('lower', ['nom_entreprise']), '=', sql<string>`lower(${DEMO_CLIENT_NAME})`).executeTakeFirst();
   if (!client) {
     client = await trx
       .insertInto('clients')
@@ -217,7 +216,7 @@ async function seedDemoIn(trx: Transaction<Database>, { now, currentYear, hashes
       existingAccounts.push(account.email);
       continue;
     }
-    const taken = await trx.selectFrom('users').select('email').where(sql`lower(username)`, '=', sql<string>`lower(${account.username})`).executeTakeFirst();
+    const taken = await trx.selectFrom('users').select('email').where((eb) => eb.fn('lower', ['username']), '=', sql<string>`lower(${account.username})`).executeTakeFirst();
     if (taken) throw new SeedConflict(`Nom d'utilisateur « ${account.username} » déjà utilisé par ${taken.email} : compte de démonstration ${account.email} non créé.`);
     const row = await trx
       .insertInto('users')
@@ -266,7 +265,7 @@ async function seedDemoIn(trx: Transaction<Database>, { now, currentYear, hashes
   for (const [key, { abc, ...values }] of Object.entries(EQUIPMENT) as [EquipmentKey, (typeof EQUIPMENT)[EquipmentKey]][]) {
     let row = await trx.selectFrom('equipements').select(['id', 'client_id', 'contrat_id']).where('numero_serie', '=', values.numero_serie!).executeTakeFirst();
     if (!row) {
-      const nameTaken = await trx.selectFrom('equipements').select('numero_serie').where(sql`lower(nom)`, '=', sql<string>`lower(${values.nom})`).executeTakeFirst();
+      const nameTaken = await trx.selectFrom('equipements').select('numero_serie').where((eb) => eb.fn('lower', ['nom']), '=', sql<string>`lower(${values.nom})`).executeTakeFirst();
       if (nameTaken) throw new SeedConflict(`Équipement « ${values.nom} » déjà présent avec un autre numéro de série (${nameTaken.numero_serie ?? 'aucun'}).`);
       row = await trx
         .insertInto('equipements')
@@ -290,39 +289,23 @@ async function seedDemoIn(trx: Transaction<Database>, { now, currentYear, hashes
     const exists = await trx.selectFrom('interventions').select('id').where('titre', '=', demo.titre).executeTakeFirst();
     if (exists) continue;
     const equipment = equipmentIds.get(demo.equipement)!;
-    const first = (statut: StatutIntervention) => demo.steps.find((s) => s.statut === statut);
-    const last = demo.steps[demo.steps.length - 1]!;
-    const time = (step: Step | undefined) => (step ? at(step.at) : null);
+    const steps = demo.steps.map((step) => ({ ...step, at: now.getTime() + step.at }));
     const row = await trx
       .insertInto('interventions')
       .values({
-        titre: demo.titre, description: demo.description, type_intervention: demo.type, statut: last.statut, priorite: demo.priorite,
-        urgence: false, date_creation: at(demo.steps[0]!.at), date_limite: demo.dateLimite === null ? null : at(demo.dateLimite),
-        date_affectation: time(first('affectee')), date_debut_travaux: time(first('en_cours')),
-        date_fin_travaux: time(first('cloturee')), date_cloture: time(first('cloturee')),
+        titre: demo.titre, description: demo.description, type_intervention: demo.type, priorite: demo.priorite, urgence: false,
+        date_limite: demo.dateLimite === null ? null : at(demo.dateLimite), ...statusColumns(steps),
         duree_estimee: demo.dureeEstimee, duree_reelle: demo.closure?.dureeReelle ?? null,
         cout_estime: demo.coutEstime, cout_reel: demo.closure?.coutReel ?? null,
         rapport_intervention: demo.closure?.rapport ?? null, travaux_realises: demo.closure?.travaux ?? null,
         recommandations: demo.closure?.recommandations ?? null,
         equipement_id: equipment.id, technicien_id: technicienIds.get(demo.technicien)!, created_by_id: userIds.get('responsable')!,
-        client_id: equipment.clientId, contrat_id: equipment.contratId, updated_at: at(last.at),
+        client_id: equipment.clientId, contrat_id: equipment.contratId,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     count('interventions');
-    await trx
-      .insertInto('historiques_interventions')
-      .values(
-        demo.steps.map((step, i) => ({
-          intervention_id: row.id,
-          statut_precedent: i === 0 ? null : demo.steps[i - 1]!.statut,
-          statut: step.statut,
-          remarque: step.remarque,
-          user_id: userIds.get(step.by)!,
-          horodatage: at(step.at),
-        })),
-      )
-      .execute();
+    await trx.insertInto('historiques_interventions').values(historyRows(row.id, steps, (step) => userIds.get(step.by)!)).execute();
     created.historiques_interventions = (created.historiques_interventions ?? 0) + demo.steps.length;
   }
 

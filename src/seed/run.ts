@@ -1,13 +1,15 @@
 /**
- * `npm run seed:demo` orchestration: password checks, the demo data set, then the `--scale` units
- * (two written concurrently), progress on a stream, statistics refreshed at the end.
+ * `npm run seed:demo` orchestration: the password check of every account the run may create (made
+ * by the CLI before it opens the database), the demo data set, then the `--scale` units (two written
+ * concurrently), progress on a stream, statistics refreshed at the end.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DEMO_ACCOUNTS, passwordProblems, PasswordHashCache, scaleAccountsOfUnit, SCALE_PASSWORD, SCALE_PER_UNIT, type SeedAccount } from './accounts.js';
 import { seedDemo, type DemoResult } from './demo.js';
-import { SeedConflict, SeedRefused } from './errors.js';
-import { generateUnit, presentUnits, writeUnit, type UnitCounts } from './scale.js';
+import { SeedConflict } from './errors.js';
+import { generateUnit } from './scale/generate.js';
+import { presentUnits, writeUnit, type UnitCounts } from './scale/write.js';
 
 export interface SeedOptions {
   /** Units of scale data (0 = the demo data set only). */
@@ -16,7 +18,6 @@ export interface SeedOptions {
   seed: string;
   now: Date;
   timeZone: string;
-  passwordMinLength: number;
   hashPassword: (password: string) => Promise<string>;
   /** Progress lines (stderr in the CLI). */
   progress: (line: string) => void;
@@ -36,6 +37,8 @@ export interface SeedReport {
 }
 
 const SEED_LOCK_KEY = 'mif-erp:seed-demo';
+/** The tables that the scale data fills. */
+const VACUUMED = ['clients', 'contrats', 'users', 'techniciens', 'equipements', 'plannings', 'interventions', 'historiques_interventions', 'notifications'] as const satisfies readonly (keyof Database)[];
 
 /** Every account that the run may create, for the password policy check. */
 export function* seededAccounts(scale: number): Iterable<SeedAccount> {
@@ -48,6 +51,15 @@ export function* seededAccounts(scale: number): Iterable<SeedAccount> {
   }
 }
 
+/** Why the run is refused if a password it would set fails the policy (the first 10 accounts named), else null. */
+export function passwordRefusal(scale: number, minLength: number): string | null {
+  const problems = passwordProblems(seededAccounts(scale), minLength);
+  if (problems.length === 0) return null;
+  const shown = problems.slice(0, 10);
+  if (problems.length > shown.length) shown.push(`… et ${problems.length - shown.length} autre(s) compte(s)`);
+  return `Mot de passe refusé par la politique :\n${shown.join('\n')}`;
+}
+
 function yearIn(timeZone: string, date: Date): number {
   return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(date));
 }
@@ -56,9 +68,6 @@ const nf = new Intl.NumberFormat('fr-FR');
 
 export async function runSeed(db: Kysely<Database>, options: SeedOptions): Promise<SeedReport> {
   const started = Date.now();
-  const problems = passwordProblems(seededAccounts(options.scale), options.passwordMinLength);
-  if (problems.length > 0) throw new SeedRefused(`Mot de passe refusé par la politique :\n${problems.join('\n')}`);
-
   // One seed at a time on a database (a session-level advisory lock held on its own connection).
   return db.connection().execute(async (lockConnection) => {
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtext(${SEED_LOCK_KEY})) AS locked`.execute(lockConnection);
@@ -117,7 +126,7 @@ async function seedLocked(db: Kysely<Database>, options: SeedOptions, started: n
       await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 2, missing.length) }, worker));
       report.unitsAdded.sort((a, b) => a - b);
       options.progress('[scale] VACUUM ANALYZE (statistiques et carte de visibilité)…');
-      await sql`VACUUM (ANALYZE) clients, contrats, users, techniciens, equipements, plannings, interventions, historiques_interventions, notifications`.execute(db);
+      await sql`VACUUM (ANALYZE) ${sql.join(VACUUMED.map((table) => sql.table(table)))}`.execute(db);
     }
   }
   report.hashes = hashes.size;
@@ -144,5 +153,3 @@ export function accountsSummary(report: SeedReport, scale: number): string {
   }
   return lines.join('\n');
 }
-
-export { SeedConflict, SeedRefused };

@@ -10,8 +10,9 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
-import { ConfigError, loadConfig, loadConfigFromEnvironment, readEnvironment } from '../../src/config/index.js';
+import { ConfigError, loadConfig, loadConfigFromEnvironment, readEnvironment, type PasswordPolicy } from '../../src/config/index.js';
 import { ensureDevelopmentSecrets } from '../../src/config/secrets.js';
+import { checkPassword } from '../../src/modules/auth/password-policy.js';
 
 type EnvVars = Record<string, string | undefined>;
 
@@ -26,6 +27,7 @@ const OLD_FILES_KEY = '1drpbP9dTV2WQj0NB0Yy6q4rXxZs8fi6b_-nu7lYGZ0';
 const SHORT_FILES_KEY = Buffer.alloc(31, 7).toString('base64url');
 
 const CWD = path.join(os.tmpdir(), 'mif-erp-config-test-cwd');
+const OPTIONS = { cwd: CWD, passwordPolicy: checkPassword };
 
 const VALID_PRODUCTION: EnvVars = {
   ENVIRONMENT: 'production',
@@ -40,7 +42,7 @@ const DEV_KEYS: EnvVars = { SECRET_KEY, FILES_ENC_KEY: FILES_KEY };
 /** The problems `loadConfig` reports for `env` ([] when it loads). */
 function problemsOf(env: EnvVars): string[] {
   try {
-    loadConfig(env, { cwd: CWD });
+    loadConfig(env, OPTIONS);
     return [];
   } catch (error) {
     assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
@@ -63,7 +65,7 @@ after(async () => {
 
 describe('production rules (security.md §11)', () => {
   test('the valid production fixture loads without problems', () => {
-    const { config, warnings } = loadConfig(VALID_PRODUCTION, { cwd: CWD });
+    const { config, warnings } = loadConfig(VALID_PRODUCTION, OPTIONS);
     assert.equal(config.environment, 'production');
     assert.deepEqual(warnings, []);
     assert.deepEqual(config.corsAllowOrigins, ['https://erp.mif.example']);
@@ -76,7 +78,7 @@ describe('production rules (security.md §11)', () => {
     assert.deepEqual(problems.map(variableOf).sort(), ['CORS_ALLOW_ORIGINS', 'FILES_ENC_KEY', 'SECRET_KEY']);
     let message = '';
     try {
-      loadConfig(env, { cwd: CWD });
+      loadConfig(env, OPTIONS);
     } catch (error) {
       message = (error as Error).message;
     }
@@ -260,6 +262,13 @@ describe('production rules (security.md §11)', () => {
       fix: { EMAILS_FROM_EMAIL: 'erp@mif.example' },
       reason: /SMTP_HOST/,
     },
+    {
+      rule: 'ADMIN_PASSWORD failing the password policy',
+      variable: 'ADMIN_PASSWORD',
+      bad: { ADMIN_USERNAME: 'chef', ADMIN_PASSWORD: 'chef2026' },
+      fix: { ADMIN_PASSWORD: 'Bootstrap#2026x' },
+      reason: /password policy \(uppercase, special, contains_username\)/,
+    },
     { rule: 'ACCESS_TOKEN_EXPIRE_MINUTES below 5', variable: 'ACCESS_TOKEN_EXPIRE_MINUTES', bad: { ACCESS_TOKEN_EXPIRE_MINUTES: '4' }, fix: { ACCESS_TOKEN_EXPIRE_MINUTES: '5' }, reason: /5 and 60/ },
     { rule: 'ACCESS_TOKEN_EXPIRE_MINUTES above 60', variable: 'ACCESS_TOKEN_EXPIRE_MINUTES', bad: { ACCESS_TOKEN_EXPIRE_MINUTES: '61' }, fix: { ACCESS_TOKEN_EXPIRE_MINUTES: '60' }, reason: /5 and 60/ },
     { rule: 'REFRESH_TOKEN_EXPIRE_DAYS above 30', variable: 'REFRESH_TOKEN_EXPIRE_DAYS', bad: { REFRESH_TOKEN_EXPIRE_DAYS: '31' }, fix: { REFRESH_TOKEN_EXPIRE_DAYS: '30' }, reason: /1 and 30/ },
@@ -282,10 +291,10 @@ describe('production rules (security.md §11)', () => {
   }
 
   test('an http:// origin that is not localhost is only a warning; localhost is not', () => {
-    const plain = loadConfig({ ...VALID_PRODUCTION, CORS_ALLOW_ORIGINS: 'http://erp.mif.example' }, { cwd: CWD });
+    const plain = loadConfig({ ...VALID_PRODUCTION, CORS_ALLOW_ORIGINS: 'http://erp.mif.example' }, OPTIONS);
     assert.equal(plain.warnings.length, 1);
     assert.match(plain.warnings[0] ?? '', /^CORS_ALLOW_ORIGINS: .*http/);
-    const local = loadConfig({ ...VALID_PRODUCTION, CORS_ALLOW_ORIGINS: 'http://localhost:3000,https://erp.mif.example' }, { cwd: CWD });
+    const local = loadConfig({ ...VALID_PRODUCTION, CORS_ALLOW_ORIGINS: 'http://localhost:3000,https://erp.mif.example' }, OPTIONS);
     assert.deepEqual(local.warnings, []);
   });
 
@@ -332,7 +341,7 @@ describe('production rules (security.md §11)', () => {
     };
     let message = '';
     try {
-      loadConfig({ ...VALID_PRODUCTION, ...secrets }, { cwd: CWD });
+      loadConfig({ ...VALID_PRODUCTION, ...secrets }, OPTIONS);
     } catch (error) {
       assert.ok(error instanceof ConfigError);
       message = error.message;
@@ -346,25 +355,41 @@ describe('production rules (security.md §11)', () => {
   });
 
   test('production defaults: log level info, docs off, rate limiting on', () => {
-    const { config } = loadConfig(VALID_PRODUCTION, { cwd: CWD });
+    const { config } = loadConfig(VALID_PRODUCTION, OPTIONS);
     assert.equal(config.log.level, 'info');
     assert.equal(config.docsEnabled, false);
     assert.equal(config.rateLimit.enabled, true);
-    const overridden = loadConfig({ ...VALID_PRODUCTION, DOCS_ENABLED: 'on', RATE_LIMIT_ENABLED: 'off' }, { cwd: CWD }).config;
+    const overridden = loadConfig({ ...VALID_PRODUCTION, DOCS_ENABLED: 'on', RATE_LIMIT_ENABLED: 'off' }, OPTIONS).config;
     assert.equal(overridden.docsEnabled, true);
     assert.equal(overridden.rateLimit.enabled, false);
   });
 
   test('a padded (Fernet-style) FILES_ENC_KEY is accepted', () => {
     const padded = `${FILES_KEY}=`;
-    assert.equal(loadConfig({ ...VALID_PRODUCTION, FILES_ENC_KEY: padded }, { cwd: CWD }).config.files.encKey, padded);
+    assert.equal(loadConfig({ ...VALID_PRODUCTION, FILES_ENC_KEY: padded }, OPTIONS).config.files.encKey, padded);
+  });
+
+  test('ADMIN_PASSWORD goes through the password policy passed in, with the admin identity and PASSWORD_MIN_LENGTH, in production only', () => {
+    const calls: unknown[][] = [];
+    const refuseAll: PasswordPolicy = (...args) => {
+      calls.push(args);
+      return [{ code: 'stub_rule' }];
+    };
+    const env = { ADMIN_PASSWORD: 'Any#Pass-2026', ADMIN_USERNAME: 'chef', ADMIN_EMAIL: 'chef@mif.example', PASSWORD_MIN_LENGTH: '12' };
+    assert.throws(
+      () => loadConfig({ ...VALID_PRODUCTION, ...env }, { cwd: CWD, passwordPolicy: refuseAll }),
+      (error: unknown) => error instanceof ConfigError && error.problems.join() === 'ADMIN_PASSWORD: fails the password policy (stub_rule)',
+    );
+    assert.deepEqual(calls, [['Any#Pass-2026', { username: 'chef', email: 'chef@mif.example' }, { minLength: 12 }]]);
+    loadConfig({ ...DEV_KEYS, ...env }, { cwd: CWD, passwordPolicy: refuseAll });
+    assert.equal(calls.length, 1, 'not called outside production');
   });
 });
 
 describe('development and test', () => {
   test('defaults in development', async () => {
     const cwd = await freshDir();
-    const { config, warnings } = loadConfig(DEV_KEYS, { cwd });
+    const { config, warnings } = loadConfig(DEV_KEYS, { cwd, passwordPolicy: checkPassword });
     assert.deepEqual(warnings, []);
     assert.equal(config.environment, 'development');
     assert.equal(config.debug, false);
@@ -440,7 +465,7 @@ describe('development and test', () => {
   });
 
   test('test environment: log level warn, docs on, rate limiting off', () => {
-    const { config } = loadConfig({ ...DEV_KEYS, ENVIRONMENT: 'test' }, { cwd: CWD });
+    const { config } = loadConfig({ ...DEV_KEYS, ENVIRONMENT: 'test' }, OPTIONS);
     assert.equal(config.environment, 'test');
     assert.equal(config.log.level, 'warn');
     assert.equal(config.docsEnabled, true);
@@ -450,7 +475,7 @@ describe('development and test', () => {
   test('paths: DATA_DIR relative to cwd, overrides, LOG_FILE relative to DATA_DIR', () => {
     const { config } = loadConfig(
       { ...DEV_KEYS, DATA_DIR: 'var/instance-a', EMBEDDED_PG_DATA_DIR: '/srv/pg', UPLOAD_DIRECTORY: 'shared/uploads', LOG_FILE: 'logs/app.log', BACKUP_DIR: '/srv/backups' },
-      { cwd: CWD },
+      OPTIONS,
     );
     assert.equal(config.dataDir, path.join(CWD, 'var', 'instance-a'));
     assert.equal(config.database.embeddedDataDir, '/srv/pg');
@@ -476,7 +501,7 @@ describe('development and test', () => {
         SMTP_HOST: 'localhost',
         CORS_ALLOW_ORIGINS: '*',
       },
-      { cwd: CWD },
+      OPTIONS,
     );
     assert.equal(config.debug, true);
     assert.equal(config.auth.accessTokenExpireMinutes, 120);
@@ -487,10 +512,10 @@ describe('development and test', () => {
 
   test('booleans accept true/false, 1/0, yes/no, on/off in any case', () => {
     for (const word of ['true', 'TRUE', '1', 'yes', 'Yes', 'on', 'ON']) {
-      assert.equal(loadConfig({ ...DEV_KEYS, DEBUG: word }, { cwd: CWD }).config.debug, true, word);
+      assert.equal(loadConfig({ ...DEV_KEYS, DEBUG: word }, OPTIONS).config.debug, true, word);
     }
     for (const word of ['false', 'False', '0', 'no', 'NO', 'off', 'Off']) {
-      assert.equal(loadConfig({ ...DEV_KEYS, LEGACY_ROOT_ROUTES: word }, { cwd: CWD }).config.legacyRootRoutes, false, word);
+      assert.equal(loadConfig({ ...DEV_KEYS, LEGACY_ROOT_ROUTES: word }, OPTIONS).config.legacyRootRoutes, false, word);
     }
   });
 
@@ -533,7 +558,7 @@ describe('development and test', () => {
   test('all malformed values are collected into one ConfigError', () => {
     let caught: unknown;
     try {
-      loadConfig({ ...DEV_KEYS, ENVIRONMENT: 'staging', PORT: 'abc', SMTP_SECURITY: 'foo', CORS_ALLOW_ORIGINS: '[' }, { cwd: CWD });
+      loadConfig({ ...DEV_KEYS, ENVIRONMENT: 'staging', PORT: 'abc', SMTP_SECURITY: 'foo', CORS_ALLOW_ORIGINS: '[' }, OPTIONS);
     } catch (error) {
       caught = error;
     }
@@ -546,7 +571,7 @@ describe('development and test', () => {
   test('valid cron expressions, TRUST_PROXY forms and enum case are accepted', () => {
     const { config } = loadConfig(
       { ...DEV_KEYS, PLANNING_CRON: '0 6-18/2 1,15 jan-jun MON-FRI', TRUST_PROXY: '["127.0.0.1", "::1", "10.0.0.0/8", "fd00::/8"]', LOG_LEVEL: 'INFO', ENVIRONMENT: 'Test' },
-      { cwd: CWD },
+      OPTIONS,
     );
     assert.equal(config.jobs.planningCron, '0 6-18/2 1,15 jan-jun MON-FRI');
     assert.deepEqual(config.trustProxy, ['127.0.0.1', '::1', '10.0.0.0/8', 'fd00::/8']);
@@ -558,16 +583,16 @@ describe('development and test', () => {
 describe('lists and database', () => {
   test('CORS_ALLOW_ORIGINS accepts a JSON list or a comma list', () => {
     const expected = ['https://a.mif.example', 'https://b.mif.example:8443'];
-    const fromJson = loadConfig({ ...VALID_PRODUCTION, CORS_ALLOW_ORIGINS: '["https://a.mif.example", "https://b.mif.example:8443"]' }, { cwd: CWD });
-    const fromCommas = loadConfig({ ...VALID_PRODUCTION, CORS_ALLOW_ORIGINS: ' https://a.mif.example , https://b.mif.example:8443 ,' }, { cwd: CWD });
+    const fromJson = loadConfig({ ...VALID_PRODUCTION, CORS_ALLOW_ORIGINS: '["https://a.mif.example", "https://b.mif.example:8443"]' }, OPTIONS);
+    const fromCommas = loadConfig({ ...VALID_PRODUCTION, CORS_ALLOW_ORIGINS: ' https://a.mif.example , https://b.mif.example:8443 ,' }, OPTIONS);
     assert.deepEqual(fromJson.config.corsAllowOrigins, expected);
     assert.deepEqual(fromCommas.config.corsAllowOrigins, expected);
   });
 
   test('FILES_ENC_OLD_KEYS accepts a JSON list or a comma list', () => {
     const other = Buffer.alloc(32, 1).toString('base64url');
-    const fromJson = loadConfig({ ...DEV_KEYS, FILES_ENC_OLD_KEYS: JSON.stringify([OLD_FILES_KEY, other]) }, { cwd: CWD });
-    const fromCommas = loadConfig({ ...DEV_KEYS, FILES_ENC_OLD_KEYS: `${OLD_FILES_KEY},${other}` }, { cwd: CWD });
+    const fromJson = loadConfig({ ...DEV_KEYS, FILES_ENC_OLD_KEYS: JSON.stringify([OLD_FILES_KEY, other]) }, OPTIONS);
+    const fromCommas = loadConfig({ ...DEV_KEYS, FILES_ENC_OLD_KEYS: `${OLD_FILES_KEY},${other}` }, OPTIONS);
     assert.deepEqual(fromJson.config.files.oldKeys, [OLD_FILES_KEY, other]);
     assert.deepEqual(fromCommas.config.files.oldKeys, [OLD_FILES_KEY, other]);
   });
@@ -575,7 +600,7 @@ describe('lists and database', () => {
   test('POSTGRES_* builds an encoded connection string when DATABASE_URL is unset', () => {
     const { config } = loadConfig(
       { ...DEV_KEYS, POSTGRES_HOST: 'db.internal', POSTGRES_PORT: '6543', POSTGRES_USER: 'mif user', POSTGRES_PASSWORD: 'p@ss:w/rd%#', POSTGRES_DB: 'erp' },
-      { cwd: CWD },
+      OPTIONS,
     );
     const connectionString = config.database.external?.connectionString ?? '';
     assert.equal(connectionString, 'postgres://mif%20user:p%40ss%3Aw%2Frd%25%23@db.internal:6543/erp');
@@ -586,19 +611,19 @@ describe('lists and database', () => {
   });
 
   test('POSTGRES_DB defaults to mif_erp and POSTGRES_PORT to 5432', () => {
-    const { config } = loadConfig({ ...DEV_KEYS, POSTGRES_HOST: 'db.internal', POSTGRES_USER: 'u', POSTGRES_PASSWORD: 'p' }, { cwd: CWD });
+    const { config } = loadConfig({ ...DEV_KEYS, POSTGRES_HOST: 'db.internal', POSTGRES_USER: 'u', POSTGRES_PASSWORD: 'p' }, OPTIONS);
     assert.equal(config.database.external?.connectionString, 'postgres://u:p@db.internal:5432/mif_erp');
   });
 
   test('DATABASE_URL wins over POSTGRES_HOST, with a warning', () => {
     const url = 'postgres://u:p@primary.internal/erp';
-    const { config, warnings } = loadConfig({ ...DEV_KEYS, DATABASE_URL: url, POSTGRES_HOST: 'other.internal' }, { cwd: CWD });
+    const { config, warnings } = loadConfig({ ...DEV_KEYS, DATABASE_URL: url, POSTGRES_HOST: 'other.internal' }, OPTIONS);
     assert.deepEqual(config.database.external, { connectionString: url });
     assert.ok(warnings.some((warning) => warning.startsWith('POSTGRES_HOST:')));
   });
 
   test('database.external is null without DATABASE_URL and POSTGRES_HOST; EMBEDDED_PG_PORT is kept', () => {
-    const { config } = loadConfig({ ...DEV_KEYS, POSTGRES_USER: 'ignored', EMBEDDED_PG_PORT: '54329' }, { cwd: CWD });
+    const { config } = loadConfig({ ...DEV_KEYS, POSTGRES_USER: 'ignored', EMBEDDED_PG_PORT: '54329' }, OPTIONS);
     assert.equal(config.database.external, null);
     assert.equal(config.database.embeddedPort, 54329);
   });
@@ -687,14 +712,14 @@ describe('loadConfigFromEnvironment', () => {
   test('reads .env, generates development keys in DATA_DIR once, and reuses them', async () => {
     const cwd = await freshDir();
     await fs.writeFile(path.join(cwd, '.env'), 'PORT=9001\nDATA_DIR=./instance\n');
-    const first = await loadConfigFromEnvironment({ cwd, processEnv: { ENVIRONMENT: 'development' } });
+    const first = await loadConfigFromEnvironment({ cwd, passwordPolicy: checkPassword, processEnv: { ENVIRONMENT: 'development' } });
     assert.equal(first.config.port, 9001);
     assert.equal(first.config.dataDir, path.join(cwd, 'instance'));
     assert.equal(first.config.auth.secretKey, (await fs.readFile(path.join(cwd, 'instance', 'secret.key'), 'utf8')).trim());
     assert.equal(first.config.files.encKey, (await fs.readFile(path.join(cwd, 'instance', 'files.key'), 'utf8')).trim());
     assert.equal(first.warnings.length, 2);
 
-    const second = await loadConfigFromEnvironment({ cwd, processEnv: { ENVIRONMENT: 'development' } });
+    const second = await loadConfigFromEnvironment({ cwd, passwordPolicy: checkPassword, processEnv: { ENVIRONMENT: 'development' } });
     assert.equal(second.config.auth.secretKey, first.config.auth.secretKey);
     assert.equal(second.config.files.encKey, first.config.files.encKey);
     assert.deepEqual(second.warnings, []);
@@ -703,7 +728,7 @@ describe('loadConfigFromEnvironment', () => {
   test('production without keys fails and writes nothing', async () => {
     const cwd = await freshDir();
     await assert.rejects(
-      loadConfigFromEnvironment({ cwd, processEnv: { ENVIRONMENT: 'production', CORS_ALLOW_ORIGINS: 'https://erp.mif.example' } }),
+      loadConfigFromEnvironment({ cwd, passwordPolicy: checkPassword, processEnv: { ENVIRONMENT: 'production', CORS_ALLOW_ORIGINS: 'https://erp.mif.example' } }),
       (error: unknown) => error instanceof ConfigError && error.problems.map(variableOf).sort().join() === 'FILES_ENC_KEY,SECRET_KEY',
     );
     await assert.rejects(fs.stat(path.join(cwd, 'data')), { code: 'ENOENT' });

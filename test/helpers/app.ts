@@ -14,6 +14,7 @@ import type { Services } from '../../src/container.js';
 import type { Database } from '../../src/db/schema.js';
 import { openRuntime, type RuntimeOptions } from '../../src/runtime.js';
 import type { Kysely } from 'kysely';
+import { checkPassword } from '../../src/modules/auth/password-policy.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789-abcdefghijklmnop';
@@ -34,7 +35,7 @@ export function testConfig(env: Record<string, string | undefined>): AppConfig {
       LOG_LEVEL: 'silent',
       ...env,
     },
-    { cwd: repoRoot },
+    { cwd: repoRoot, passwordPolicy: checkPassword },
   ).config;
 }
 
@@ -83,11 +84,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 /**
  * The file-level set-up of a suite: one app (and its cloned database) built before the first test
  * and closed after the last. Read it inside tests: `const t = useTestApp(); ... t().app`.
+ * `setup` runs once the app is built (the file's data): Node 20 starts a file's top-level `before`
+ * hooks together, so a second one could not count on the app being there yet.
  */
-export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}): () => TestApp {
+export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}, setup?: (t: TestApp) => Promise<void>): () => TestApp {
   let current: TestApp | undefined;
   before(async () => {
     current = await createTestApp(typeof options === 'function' ? options() : options);
+    await setup?.(current);
   });
   after(async () => {
     await current?.close();

@@ -1,9 +1,9 @@
 /**
  * Fixtures for authenticated tests: a movable clock, users created through the real service, logins.
  */
-import type { Clock } from '../../src/lib/clock.js';
 import type { Role } from '../../src/db/schema.js';
-import { createUser } from '../../src/modules/users/service.js';
+import { SYSTEM_ACTOR, type Actor } from '../../src/lib/actor.js';
+import type { Clock } from '../../src/lib/clock.js';
 import type { TestApp } from './app.js';
 
 export class FakeClock implements Clock {
@@ -40,13 +40,13 @@ export async function seedUser(t: TestApp, role: Role, overrides: Partial<{ user
   const username = overrides.username ?? `${role}.${sequence}.${process.pid}`;
   const email = overrides.email ?? `${username}@exemple.test`;
   const password = overrides.password ?? `Valide#${sequence}Pass`;
-  const id = await createUser(
-    t.app.db,
-    { username, email, fullName: `Test ${username}`, role, password, clientId: overrides.clientId ?? null },
-    { userId: null, role: null },
-    { passwordMinLength: 8 },
-  );
+  const { id } = await t.services.users.create(SYSTEM_ACTOR, { username, email, fullName: `Test ${username}`, role, password, clientId: overrides.clientId ?? null });
   return { id, username, email: email.toLowerCase(), password, role };
+}
+
+/** The Actor of a user calling a service directly (no session, no request). */
+export function actorOf(user: { id: number; role: Role }, overrides: Partial<Actor> = {}): Actor {
+  return { ...SYSTEM_ACTOR, userId: user.id, role: user.role, ...overrides };
 }
 
 export interface Tokens {

@@ -29,6 +29,8 @@ export function runScript(
         DATA_DIR: options.dataDir,
         SECRET_KEY: TEST_SECRET_KEY,
         FILES_ENC_KEY: TEST_FILES_ENC_KEY,
+        // Under `npm run test:coverage`, c8 collects the script's coverage too.
+        ...(process.env.NODE_V8_COVERAGE ? { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE } : {}),
         ...options.env,
       },
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -43,19 +43,22 @@ export function errorOf(response: LightMyRequestResponse): ErrorBody['error'] {
   return body.error;
 }
 
-/** Asserts an error envelope with this status, its code and this exact message; returns the details. */
+/** Asserts an error envelope with this status, its code, this exact message and a trace id; returns the details. */
 export function assertError(response: LightMyRequestResponse, status: ErrorStatus, message: string): unknown {
   assert.equal(response.statusCode, status, response.body);
   const error = errorOf(response);
   assert.equal(error.code, ERROR_CODES[status], response.body);
   assert.equal(error.message, message, response.body);
+  assert.equal(typeof error.trace_id, 'string', response.body);
   return error.details;
 }
 
-/** Asserts a 422 whose details contain an issue at `loc` with `type` (and `msg` when given). */
+/** Asserts a 422 (code VALIDATION_ERROR) whose details contain an issue at `loc` with `type` (and `msg` when given). */
 export function assertIssue(response: LightMyRequestResponse, loc: (string | number)[], type: string, msg?: string): void {
   assert.equal(response.statusCode, 422, response.body);
-  const details = errorOf(response).details as { loc: unknown[]; type: string; msg: string }[];
+  const error = errorOf(response);
+  assert.equal(error.code, ERROR_CODES[422], response.body);
+  const details = error.details as { loc: unknown[]; type: string; msg: string }[];
   const found = details.find((d) => JSON.stringify(d.loc) === JSON.stringify(loc));
   assert.ok(found, `no issue at ${JSON.stringify(loc)}: ${response.body}`);
   assert.equal(found.type, type, response.body);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { IdParam } from '../../src/lib/schemas.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp } from '../helpers/app.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -29,13 +29,7 @@ const testRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 };
 
-let t: TestApp;
-before(async () => {
-  t = await createTestApp({ extraRoutes: testRoutes });
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestApp({ extraRoutes: testRoutes });
 
 function assertEnvelope(response: { statusCode: number; headers: Record<string, unknown>; json: () => any }, status: number, code: string, message?: string) {
   assert.equal(response.statusCode, status);
@@ -50,14 +44,14 @@ function assertEnvelope(response: { statusCode: number; headers: Record<string, 
 
 describe('error envelope', () => {
   test('unknown route → 404 RESOURCE_NOT_FOUND', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/nope' });
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/nope' });
     assert.equal(response.statusCode, 404);
     const error = assertEnvelope(response, 404, 'RESOURCE_NOT_FOUND', 'Ressource introuvable');
     assert.equal(error.details, null);
   });
 
   test('known path with another method → 405 with Allow', async () => {
-    const response = await t.app.inject({ method: 'DELETE', url: '/api/v1/health' });
+    const response = await t().app.inject({ method: 'DELETE', url: '/api/v1/health' });
     assert.equal(response.statusCode, 405);
     assertEnvelope(response, 405, 'METHOD_NOT_ALLOWED', 'Méthode non autorisée');
     assert.equal(response.headers.allow, 'GET');
@@ -65,19 +59,19 @@ describe('error envelope', () => {
 
   test('JSON body over 1 MiB → 413', async () => {
     const payload = JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10), count: 1 });
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/test/echo', headers: { 'content-type': 'application/json' }, payload });
+    const response = await t().app.inject({ method: 'POST', url: '/api/v1/test/echo', headers: { 'content-type': 'application/json' }, payload });
     assert.equal(response.statusCode, 413);
     assertEnvelope(response, 413, 'PAYLOAD_TOO_LARGE', 'Corps de requête trop volumineux');
   });
 
   test('unsupported content type → 415', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/test/echo', headers: { 'content-type': 'text/xml' }, payload: '<a/>' });
+    const response = await t().app.inject({ method: 'POST', url: '/api/v1/test/echo', headers: { 'content-type': 'text/xml' }, payload: '<a/>' });
     assert.equal(response.statusCode, 415);
     assertEnvelope(response, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Type de contenu non supporté');
   });
 
   test('schema violations → 422 with one French detail per field', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/test/echo', payload: { name: 'far too long a name', count: 'abc' } });
+    const response = await t().app.inject({ method: 'POST', url: '/api/v1/test/echo', payload: { name: 'far too long a name', count: 'abc' } });
     assert.equal(response.statusCode, 422);
     const error = assertEnvelope(response, 422, 'VALIDATION_ERROR', 'Erreur de validation des données');
     const byField = Object.fromEntries(error.details.map((d: any) => [d.loc.join('.'), d]));
@@ -88,21 +82,21 @@ describe('error envelope', () => {
   });
 
   test('missing field → 422 type missing', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/test/echo', payload: { name: 'a' } });
+    const response = await t().app.inject({ method: 'POST', url: '/api/v1/test/echo', payload: { name: 'a' } });
     assert.equal(response.statusCode, 422);
     const error = assertEnvelope(response, 422, 'VALIDATION_ERROR');
     assert.deepEqual(error.details, [{ loc: ['body', 'count'], msg: 'Champ obligatoire', type: 'missing' }]);
   });
 
   test('malformed JSON → 422 json_invalid', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/test/echo', headers: { 'content-type': 'application/json' }, payload: '{"name": ' });
+    const response = await t().app.inject({ method: 'POST', url: '/api/v1/test/echo', headers: { 'content-type': 'application/json' }, payload: '{"name": ' });
     assert.equal(response.statusCode, 422);
     const error = assertEnvelope(response, 422, 'VALIDATION_ERROR');
     assert.equal(error.details[0].type, 'json_invalid');
   });
 
   test('__proto__ key → 422 forbidden_key, no prototype pollution', async () => {
-    const response = await t.app.inject({
+    const response = await t().app.inject({
       method: 'POST',
       url: '/api/v1/test/echo',
       headers: { 'content-type': 'application/json' },
@@ -116,27 +110,27 @@ describe('error envelope', () => {
   });
 
   test('non-integer path id → 422 located in path', async () => {
-    const response = await t.app.inject({ method: 'PATCH', url: '/api/v1/test/things/abc' });
+    const response = await t().app.inject({ method: 'PATCH', url: '/api/v1/test/things/abc' });
     assert.equal(response.statusCode, 422);
     const error = assertEnvelope(response, 422, 'VALIDATION_ERROR');
     assert.deepEqual(error.details[0].loc, ['path', 'id']);
   });
 
   test('a path id beyond the PostgreSQL integer range → 422, not a database error', async () => {
-    assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/test/records/2147483647' })).statusCode, 200);
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/test/records/2147483648' });
+    assert.equal((await t().app.inject({ method: 'GET', url: '/api/v1/test/records/2147483647' })).statusCode, 200);
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/test/records/2147483648' });
     assertEnvelope(response, 422, 'VALIDATION_ERROR');
     assert.deepEqual(response.json().error.details[0].loc, ['path', 'id']);
   });
 
   test('a NUL character refused by PostgreSQL → 422, never 500', async () => {
-    assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/test/echo-db?q=abc' })).json().q, 'abc');
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/test/echo-db?q=a%00b' });
+    assert.equal((await t().app.inject({ method: 'GET', url: '/api/v1/test/echo-db?q=abc' })).json().q, 'abc');
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/test/echo-db?q=a%00b' });
     assertEnvelope(response, 422, 'VALIDATION_ERROR');
   });
 
   test('unexpected error → 500 with a generic message, no stack or SQL', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/test/crash' });
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/test/crash' });
     assert.equal(response.statusCode, 500);
     const error = assertEnvelope(response, 500, 'INTERNAL_SERVER_ERROR', 'Une erreur interne est survenue.');
     assert.equal(error.details, null);
@@ -144,7 +138,7 @@ describe('error envelope', () => {
   });
 
   test('database unreachable → 503 SERVICE_UNAVAILABLE', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/test/db-down' });
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/test/db-down' });
     assert.equal(response.statusCode, 503);
     assertEnvelope(response, 503, 'SERVICE_UNAVAILABLE', 'Service temporairement indisponible.');
   });
@@ -152,20 +146,20 @@ describe('error envelope', () => {
 
 describe('request id and common headers', () => {
   test('a sane incoming X-Request-ID is echoed', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/health', headers: { 'x-request-id': 'abc.DEF-123:x_y' } });
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/health', headers: { 'x-request-id': 'abc.DEF-123:x_y' } });
     assert.equal(response.headers['x-request-id'], 'abc.DEF-123:x_y');
   });
 
   test('an unsafe or too long X-Request-ID is replaced by a UUID v4', async () => {
     for (const incoming of ['bad id with spaces', 'x'.repeat(129), 'a\u00e9b']) {
-      const response = await t.app.inject({ method: 'GET', url: '/api/v1/health', headers: { 'x-request-id': encodeURI(incoming) === incoming ? incoming : 'bad<id>' } });
+      const response = await t().app.inject({ method: 'GET', url: '/api/v1/health', headers: { 'x-request-id': encodeURI(incoming) === incoming ? incoming : 'bad<id>' } });
       assert.match(String(response.headers['x-request-id']), UUID_V4);
     }
   });
 
   test('every response has a request id, a response time and Cache-Control: no-store', async () => {
     for (const url of ['/api/v1/health', '/api/v1/nope']) {
-      const response = await t.app.inject({ method: 'GET', url });
+      const response = await t().app.inject({ method: 'GET', url });
       assert.match(String(response.headers['x-request-id']), UUID_V4);
       assert.match(String(response.headers['x-response-time']), /^\d+(\.\d+)?ms$/);
       assert.equal(response.headers['cache-control'], 'no-store');
@@ -175,30 +169,30 @@ describe('request id and common headers', () => {
 
 describe('compatibility', () => {
   test('PATCH with Content-Type: application/json and an empty body is accepted', async () => {
-    const response = await t.app.inject({ method: 'PATCH', url: '/api/v1/test/things/7', headers: { 'content-type': 'application/json' }, payload: '' });
+    const response = await t().app.inject({ method: 'PATCH', url: '/api/v1/test/things/7', headers: { 'content-type': 'application/json' }, payload: '' });
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { id: 7, body_was_empty: true });
   });
 
   test('trailing slash is optional, without redirect', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/health/' });
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/health/' });
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().status, 'ok');
   });
 
   test('v1 routes are also served at the root (LEGACY_ROOT_ROUTES)', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/health/live' });
+    const response = await t().app.inject({ method: 'GET', url: '/health/live' });
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().status, 'alive');
   });
 
   test('GET / answers the API banner', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/' });
-    assert.deepEqual(response.json(), { message: 'API ERP MIF Maroc', version: t.config.version, docs: '/docs' });
+    const response = await t().app.inject({ method: 'GET', url: '/' });
+    assert.deepEqual(response.json(), { message: 'API ERP MIF Maroc', version: t().config.version, docs: '/docs' });
   });
 
   test('the OpenAPI document lists /api/v1 paths only', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     assert.equal(response.statusCode, 200);
     const paths = Object.keys(response.json().paths);
     assert.ok(paths.includes('/api/v1/health/ready'), paths.join(','));
@@ -206,7 +200,7 @@ describe('compatibility', () => {
       paths.filter((p) => !p.startsWith('/api/v1/')),
       [],
     );
-    const docs = await t.app.inject({ method: 'GET', url: '/docs' });
+    const docs = await t().app.inject({ method: 'GET', url: '/docs' });
     assert.equal(docs.statusCode, 200);
     assert.match(docs.body, /swagger-ui/i);
   });

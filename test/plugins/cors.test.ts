@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { FastifyPluginAsync } from 'fastify';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, useTestApp } from '../helpers/app.js';
 
 const ALLOWED = 'http://localhost:5173';
 
@@ -10,17 +10,11 @@ const testRoutes: FastifyPluginAsync = async (app) => {
   app.patch('/test/things/:id', async () => ({ ok: true }));
 };
 
-let t: TestApp;
-before(async () => {
-  // The default (development/test) origin list of security.md §6.
-  t = await createTestApp({ extraRoutes: testRoutes });
-});
-after(async () => {
-  await t.close();
-});
+// The default (development/test) origin list of security.md §6.
+const t = useTestApp({ extraRoutes: testRoutes });
 
 function preflight(origin: string) {
-  return t.app.inject({
+  return t().app.inject({
     method: 'OPTIONS',
     url: '/api/v1/test/things/1',
     headers: { origin, 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,content-type' },
@@ -72,7 +66,7 @@ describe('CORS (security.md §6)', () => {
   }
 
   test('a simple GET from an allowed origin exposes X-Total-Count, with Vary: Origin', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/test/list', headers: { origin: ALLOWED } });
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/test/list', headers: { origin: ALLOWED } });
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['x-total-count'], '2');
     assert.equal(response.headers['access-control-allow-origin'], ALLOWED);
@@ -95,7 +89,7 @@ describe('CORS (security.md §6)', () => {
 
   test('a GET from an unlisted origin or without Origin gets no CORS header but still Vary: Origin', async () => {
     for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, {}]) {
-      const response = await t.app.inject({ method: 'GET', url: '/api/v1/test/list', headers });
+      const response = await t().app.inject({ method: 'GET', url: '/api/v1/test/list', headers });
       assert.equal(response.statusCode, 200);
       assert.deepEqual(corsHeaders(response.headers), []);
       assert.ok(list(response.headers.vary).includes('origin'), JSON.stringify(headers));
@@ -103,7 +97,7 @@ describe('CORS (security.md §6)', () => {
   });
 
   test('errors from an allowed origin stay readable by the browser', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/nope', headers: { origin: ALLOWED } });
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/nope', headers: { origin: ALLOWED } });
     assert.equal(response.statusCode, 404);
     assert.equal(response.headers['access-control-allow-origin'], ALLOWED);
     assert.ok(list(response.headers.vary).includes('origin'));

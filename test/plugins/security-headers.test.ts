@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { AppError } from '../../src/lib/errors.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, useTestApp, type TestApp } from '../helpers/app.js';
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const HSTS = 'max-age=63072000; includeSubDomains';
@@ -41,13 +41,7 @@ function assertSecurityHeaders(response: LightMyRequestResponse, label: string, 
   assert.equal(h.server, undefined, label);
 }
 
-let t: TestApp;
-before(async () => {
-  t = await createTestApp({ extraRoutes: testRoutes });
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestApp({ extraRoutes: testRoutes });
 
 /** One request per status class; each must have the status it is labelled with. */
 async function oneOfEach(app: TestApp['app']): Promise<[number, LightMyRequestResponse][]> {
@@ -72,11 +66,11 @@ async function oneOfEach(app: TestApp['app']): Promise<[number, LightMyRequestRe
 
 describe('response headers (security.md §7)', () => {
   test('every header on 200, 401, 404, 405, 413, 422 and 500 responses; no HSTS outside production', async () => {
-    for (const [status, response] of await oneOfEach(t.app)) assertSecurityHeaders(response, `status ${status}`);
+    for (const [status, response] of await oneOfEach(t().app)) assertSecurityHeaders(response, `status ${status}`);
   });
 
   test('a CORS preflight (204) carries them too', async () => {
-    const response = await t.app.inject({
+    const response = await t().app.inject({
       method: 'OPTIONS',
       url: '/api/v1/test/ok',
       headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
@@ -101,7 +95,7 @@ describe('response headers (security.md §7)', () => {
   });
 
   test('a route may set its own CSP and CORP (document downloads)', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/test/download' });
+    const response = await t().app.inject({ method: 'GET', url: '/api/v1/test/download' });
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-security-policy'], "default-src 'none'; sandbox");
     assert.equal(response.headers['cross-origin-resource-policy'], 'cross-origin');
@@ -110,7 +104,7 @@ describe('response headers (security.md §7)', () => {
   });
 
   test('/docs gets a CSP allowing the Swagger UI’s own scripts, styles and images, and still renders', async () => {
-    const page = await t.app.inject({ method: 'GET', url: '/docs' });
+    const page = await t().app.inject({ method: 'GET', url: '/docs' });
     assert.equal(page.statusCode, 200);
     assert.match(String(page.headers['content-type']), /^text\/html/);
     const csp = String(page.headers['content-security-policy']);
@@ -133,22 +127,22 @@ describe('response headers (security.md §7)', () => {
     assert.ok(assets.some((a) => a.endsWith('/swagger-ui.css')), assets.join(','));
     for (const asset of assets) {
       assert.match(asset, /^\/docs\/static\//, `${asset} is served from /docs/static`);
-      const response = await t.app.inject({ method: 'GET', url: asset });
+      const response = await t().app.inject({ method: 'GET', url: asset });
       assert.equal(response.statusCode, 200, asset);
       assert.equal(response.headers['content-security-policy'], csp, asset);
       assert.equal(response.headers['x-content-type-options'], 'nosniff', asset);
     }
-    const initializer = await t.app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
+    const initializer = await t().app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
     assert.equal(initializer.statusCode, 200);
     assert.match(initializer.body, /SwaggerUIBundle/);
-    const spec = await t.app.inject({ method: 'GET', url: '/docs/json' });
+    const spec = await t().app.inject({ method: 'GET', url: '/docs/json' });
     assert.equal(spec.statusCode, 200);
     assert.equal(spec.json().openapi, '3.0.3');
   });
 
   test('outside /docs the strict API policy applies (a /docs prefix is not enough)', async () => {
     for (const url of ['/api/v1/openapi.json', '/docsx', '/api/v1/docs']) {
-      const response = await t.app.inject({ method: 'GET', url });
+      const response = await t().app.inject({ method: 'GET', url });
       assert.equal(response.headers['content-security-policy'], API_CSP, url);
     }
   });

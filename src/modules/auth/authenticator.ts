@@ -3,21 +3,23 @@
  * and its session read from the database on every request, so that a deactivation, a role change
  * or a revocation takes effect at once. The result is the request's Actor.
  */
-import type { AppConfig } from '../../config/types.js';
 import type { Actor, RequestOrigin } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
-import type { Principal } from './repository.js';
-import { verifyAccessToken } from './tokens.js';
+import type { AuthRepository, Principal } from './repository.js';
+import { verifyAccessToken, type AuthSettings } from './tokens.js';
 
-const INVALID_TOKEN = 'Token invalide ou expiré';
+/** The 401 of a token that does not, or no longer, open a session. */
+export const INVALID_TOKEN = 'Token invalide ou expiré';
 
-export interface PrincipalLookup {
-  findPrincipal(userId: number, sessionId: string): Promise<Principal | null>;
+export interface AuthenticatorDependencies {
+  settings: AuthSettings;
+  clock: Clock;
+  principals: Pick<AuthRepository, 'findPrincipal'>;
 }
 
 export class Authenticator {
-  constructor(private readonly deps: { config: AppConfig; clock: Clock; principals: PrincipalLookup }) {}
+  constructor(private readonly deps: AuthenticatorDependencies) {}
 
   /** The Actor of an `Authorization` header value; 401 for anything but a valid, live session. */
   async authenticate(header: string | undefined, origin: RequestOrigin): Promise<Actor> {
@@ -29,7 +31,7 @@ export class Authenticator {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) throw AppError.unauthorized('Non authentifié');
     const now = this.deps.clock.now();
-    const claims = await verifyAccessToken(this.deps.config, match[1]!, now);
+    const claims = await verifyAccessToken(this.deps.settings, match[1]!, now);
     if (!claims) throw AppError.unauthorized(INVALID_TOKEN);
     const principal = await this.deps.principals.findPrincipal(claims.userId, claims.sessionId);
     if (!principal) throw AppError.unauthorized(INVALID_TOKEN);

@@ -1,19 +1,19 @@
 /**
- * Brute-force protection (security.md §3): per-account and per-IP failure streaks in PostgreSQL,
- * so every node sees the same locks. 5 failures lock for 5 minutes, then each further failure
- * after a lock expires locks again for twice as long, capped at 8×.
+ * Brute-force protection (docs/security.md §3): per-account and per-IP failure streaks in
+ * PostgreSQL, so every node sees the same locks. 5 failures lock for 5 minutes, then each further
+ * failure after a lock expires locks again for twice as long, capped at 8×. Pure rules here; the
+ * AuthService reads and writes the rows.
  */
-import type { Kysely } from 'kysely';
 import type { AppConfig } from '../../config/types.js';
-import type { Database, LockoutScope } from '../../db/schema.js';
+import type { LockoutScope } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
-import { clearLockouts, findLockouts, lockLockoutRow, saveLockout, type LockoutRow } from './repository.js';
+import type { LockoutId, LockoutRow } from './repository.js';
 
 const MAX_LOCK_MULTIPLIER = 8;
 
-export interface LockoutKey {
-  scope: LockoutScope;
-  key: string;
+export type LockoutSettings = Pick<AppConfig['auth'], 'bruteForceMaxFailures' | 'bruteForceIpMaxFailures' | 'bruteForceWindowMinutes' | 'bruteForceLockMinutes'>;
+
+export interface LockoutKey extends LockoutId {
   threshold: number;
 }
 
@@ -22,26 +22,32 @@ export interface LockoutPolicy {
   lockMs: number;
 }
 
-export function lockoutPolicy(config: AppConfig): LockoutPolicy {
-  return { windowMs: config.auth.bruteForceWindowMinutes * 60_000, lockMs: config.auth.bruteForceLockMinutes * 60_000 };
+export function lockoutPolicy(settings: LockoutSettings): LockoutPolicy {
+  return { windowMs: settings.bruteForceWindowMinutes * 60_000, lockMs: settings.bruteForceLockMinutes * 60_000 };
 }
 
-/** The account key shares one counter between the e-mail and the username of a known user. */
-export function lockoutKeys(config: AppConfig, account: { userId: number | null; identifier: string }, ip: string): LockoutKey[] {
-  return [
-    {
-      scope: 'account',
-      key: account.userId !== null ? `user:${account.userId}` : `id:${account.identifier.toLowerCase()}`.slice(0, 255),
-      threshold: config.auth.bruteForceMaxFailures,
-    },
-    { scope: 'ip', key: ip, threshold: config.auth.bruteForceIpMaxFailures },
-  ];
+/**
+ * The account key shares one counter between the e-mail and the username of a known user. A caller
+ * without an IP (a direct service call) has no IP key.
+ */
+export function lockoutKeys(settings: LockoutSettings, account: { userId: number | null; identifier: string }, ip: string | null): LockoutKey[] {
+  const accountKey: LockoutKey = {
+    scope: 'account',
+    key: account.userId !== null ? `user:${account.userId}` : `id:${account.identifier.toLowerCase()}`.slice(0, 255),
+    threshold: settings.bruteForceMaxFailures,
+  };
+  return ip === null ? [accountKey] : [accountKey, { scope: 'ip', key: ip, threshold: settings.bruteForceIpMaxFailures }];
 }
 
 /** Seconds left on a lock, rounded up; 0 when not locked. */
 export function remainingSeconds(lockedUntil: Date | null, now: Date): number {
   if (!lockedUntil || lockedUntil <= now) return 0;
   return Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000);
+}
+
+/** The longest lock still running on any of the rows, in seconds (0 = free to try). */
+export function longestLock(rows: readonly LockoutRow[], now: Date): number {
+  return Math.max(0, ...rows.map((row) => remainingSeconds(row.lockedUntil, now)));
 }
 
 /**
@@ -59,36 +65,12 @@ export function applyFailure(row: LockoutRow, threshold: number, policy: Lockout
   return { row: { ...row, failures, lastFailureAt: now, lockedUntil: new Date(now.getTime() + lockMs) }, lockMs };
 }
 
-export function tooManyAttempts(seconds: number): AppError {
-  return new AppError(429, `Trop de tentatives échouées. Réessayez dans ${seconds} secondes.`, { headers: { 'Retry-After': String(seconds) } });
-}
-
-/** The longest lock still running on any of the keys, in seconds (0 = free to try). */
-export async function lockedFor(db: Kysely<Database>, keys: LockoutKey[], now: Date): Promise<number> {
-  const rows = await findLockouts(db, keys);
-  return Math.max(0, ...rows.map((row) => remainingSeconds(row.lockedUntil, now)));
-}
-
 export interface FailureOutcome {
   /** Longest lock started by this failure, in seconds (0 = no new lock). */
   lockedSeconds: number;
   newLocks: { scope: LockoutScope; durationSeconds: number }[];
 }
 
-/** Counts one failure on every key, each row locked for the transaction so nodes never lose a count. */
-export async function registerFailure(db: Kysely<Database>, keys: LockoutKey[], policy: LockoutPolicy, now: Date): Promise<FailureOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const newLocks: FailureOutcome['newLocks'] = [];
-    for (const key of keys) {
-      const current = await lockLockoutRow(trx, key.scope, key.key, now);
-      const next = applyFailure(current, key.threshold, policy, now);
-      await saveLockout(trx, next.row, now);
-      if (next.lockMs !== null) newLocks.push({ scope: key.scope, durationSeconds: Math.ceil(next.lockMs / 1000) });
-    }
-    return { lockedSeconds: Math.max(0, ...newLocks.map((lock) => lock.durationSeconds)), newLocks };
-  });
-}
-
-export async function registerSuccess(db: Kysely<Database>, keys: LockoutKey[], now: Date): Promise<void> {
-  await clearLockouts(db, keys, now);
+export function tooManyAttempts(seconds: number): AppError {
+  return new AppError(429, `Trop de tentatives échouées. Réessayez dans ${seconds} secondes.`, { headers: { 'Retry-After': String(seconds) } });
 }

@@ -1,10 +1,9 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../lib/errors.js';
 import { withErrors } from '../../lib/schemas.js';
-import { findUserOut } from '../users/repository.js';
+import { requestOrigin } from '../../plugins/auth.js';
 import { UserOutSchema } from '../users/schemas.js';
 import {
   ChangePasswordRequestSchema,
@@ -16,20 +15,16 @@ import {
   TokenRequestSchema,
   TokenResponseSchema,
 } from './schemas.js';
-import { changeOwnPassword, login, logout, logoutAll, refresh, type RequestOrigin } from './service.js';
-
-export function requestOrigin(request: FastifyRequest): RequestOrigin {
-  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null, requestId: request.id };
-}
 
 const FORM = ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'];
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Login forms come urlencoded (OAuth2 password flow), multipart or JSON (api.md §5 rule 4).
+  // Login forms come urlencoded (OAuth2 password flow), multipart or JSON (docs/api.md §5 rule 4).
   // Encapsulated here: multipart fields are attached to the body for these routes only.
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10, fieldSize: 4096, parts: 10 } });
 
+  const { auth, profile } = app.services;
   const tags = ['auth'];
   const limited = { onRequest: [app.authRateLimit] };
 
@@ -42,27 +37,27 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const identifier = request.body.email ?? request.body.username;
       if (!identifier) throw AppError.validation([{ loc: ['body', 'username'], msg: 'Champ obligatoire', type: 'missing' }]);
-      return login(app, { identifier, password: request.body.password, endpoint: 'token' }, requestOrigin(request));
+      return auth.login(requestOrigin(request), { identifier, password: request.body.password, endpoint: 'token' });
     },
   );
 
   app.post(
     '/auth/login',
     { ...limited, schema: { tags, summary: 'Connexion : username ou e-mail', consumes: FORM, body: LoginRequestSchema, response: withErrors({ 200: TokenResponseSchema }) } },
-    async (request) => login(app, { identifier: request.body.username, password: request.body.password, endpoint: 'login' }, requestOrigin(request)),
+    async (request) => auth.login(requestOrigin(request), { identifier: request.body.username, password: request.body.password, endpoint: 'login' }),
   );
 
   app.post(
     '/auth/refresh',
     { ...limited, schema: { tags, summary: 'Rotation du refresh token', consumes: FORM, body: RefreshRequestSchema, response: withErrors({ 200: TokenResponseSchema }) } },
-    async (request) => refresh(app, request.body.refresh_token, requestOrigin(request)),
+    async (request) => auth.refresh(requestOrigin(request), request.body.refresh_token),
   );
 
   app.post(
     '/auth/logout',
     { onRequest: app.authorize(), schema: { tags, summary: 'Ferme la session courante', consumes: FORM, body: LogoutRequestSchema, response: withErrors({ 200: MessageSchema }) } },
     async (request) => {
-      await logout(app, request.user!, request.body?.refresh_token, requestOrigin(request));
+      await auth.logout(request.actor!, request.body?.refresh_token);
       return { message: 'Déconnexion réussie' };
     },
   );
@@ -71,7 +66,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/logout-all',
     { onRequest: app.authorize(), schema: { tags, summary: 'Ferme toutes les sessions', response: withErrors({ 200: MessageSchema }) } },
     async (request) => {
-      await logoutAll(app, request.user!, requestOrigin(request));
+      await auth.logoutAll(request.actor!);
       return { message: 'Toutes les sessions ont été fermées' };
     },
   );
@@ -79,11 +74,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/auth/me',
     { onRequest: app.authorize(), schema: { tags, summary: 'Utilisateur courant', response: withErrors({ 200: UserOutSchema }) } },
-    async (request) => {
-      const user = await findUserOut(app.db, request.user!.id);
-      if (!user) throw AppError.unauthorized('Token invalide ou expiré');
-      return user;
-    },
+    async (request) => profile.current(request.actor!),
   );
 
   app.post(
@@ -93,12 +84,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Change son mot de passe (ouvre une nouvelle session)', consumes: FORM, body: ChangePasswordRequestSchema, response: withErrors({ 200: ChangePasswordResponseSchema }) },
     },
     async (request) => {
-      const tokens = await changeOwnPassword(
-        app,
-        request.user!,
-        { currentPassword: request.body.current_password, newPassword: request.body.new_password, endpoint: 'change_password' },
-        requestOrigin(request),
-      );
+      const tokens = await auth.changePassword(request.actor!, { currentPassword: request.body.current_password, newPassword: request.body.new_password, endpoint: 'change_password' });
       return { message: 'Mot de passe changé avec succès', ...tokens };
     },
   );

@@ -1,4 +1,7 @@
-import { Type } from '@sinclair/typebox';
+/**
+ * Request and response schemas of the /auth routes.
+ */
+import { Type, type Static } from '@sinclair/typebox';
 
 /** Passwords are checked as sent; the cap only bounds the work of a login (argon2 over huge input). */
 const Password = Type.String({ maxLength: 1024 });
@@ -24,6 +27,9 @@ export const TokenResponseSchema = Type.Object({
   token_type: Type.Literal('bearer'),
   expires_in: Type.Integer(),
 });
+
+/** The tokens of a new or rotated session. */
+export type TokenPair = Static<typeof TokenResponseSchema>;
 
 export const MessageSchema = Type.Object({ message: Type.String() });
 

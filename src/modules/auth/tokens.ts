@@ -1,9 +1,12 @@
 /**
- * Access tokens (JWT HS256, security.md §1) and opaque refresh tokens (stored as SHA-256 only).
+ * Access tokens (JWT HS256, docs/security.md §1) and opaque refresh tokens (stored as SHA-256 only).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { AppConfig } from '../../config/types.js';
+
+/** The authentication settings (docs/configuration.md "Authentication"). */
+export type AuthSettings = AppConfig['auth'];
 
 export interface AccessClaims {
   userId: number;
@@ -14,16 +17,16 @@ export interface AccessClaims {
 
 const LEEWAY_SECONDS = 5;
 
-function key(config: AppConfig): Uint8Array {
-  return new TextEncoder().encode(config.auth.secretKey);
+function key(settings: AuthSettings): Uint8Array {
+  return new TextEncoder().encode(settings.secretKey);
 }
 
-export function accessTokenLifetimeSeconds(config: AppConfig): number {
-  return config.auth.accessTokenExpireMinutes * 60;
+export function accessTokenLifetimeSeconds(settings: AuthSettings): number {
+  return settings.accessTokenExpireMinutes * 60;
 }
 
 export async function signAccessToken(
-  config: AppConfig,
+  settings: AuthSettings,
   subject: { userId: number; email: string; role: string; sessionId: string },
   now: Date,
 ): Promise<string> {
@@ -32,20 +35,20 @@ export async function signAccessToken(
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(subject.email)
     .setIssuedAt(iat)
-    .setExpirationTime(iat + accessTokenLifetimeSeconds(config))
+    .setExpirationTime(iat + accessTokenLifetimeSeconds(settings))
     .setJti(randomUUID())
-    .setIssuer(config.auth.jwtIssuer)
-    .setAudience(config.auth.jwtAudience)
-    .sign(key(config));
+    .setIssuer(settings.jwtIssuer)
+    .setAudience(settings.jwtAudience)
+    .sign(key(settings));
 }
 
 /** Returns the claims of a valid access token, or null for anything else (never throws). */
-export async function verifyAccessToken(config: AppConfig, token: string, now: Date): Promise<AccessClaims | null> {
+export async function verifyAccessToken(settings: AuthSettings, token: string, now: Date): Promise<AccessClaims | null> {
   try {
-    const { payload, protectedHeader } = await jwtVerify(token, key(config), {
+    const { payload, protectedHeader } = await jwtVerify(token, key(settings), {
       algorithms: ['HS256'],
-      issuer: config.auth.jwtIssuer,
-      audience: config.auth.jwtAudience,
+      issuer: settings.jwtIssuer,
+      audience: settings.jwtAudience,
       clockTolerance: LEEWAY_SECONDS,
       currentDate: now,
       requiredClaims: ['exp', 'iat', 'sub', 'jti'],

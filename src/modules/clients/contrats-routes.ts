@@ -1,37 +1,19 @@
 /**
- * Contrats (api.md §4.10): same roles as the clients; a client user reads the contracts of its own
- * company only. Registered from routes.ts.
+ * Contrats (docs/api.md §4.10): same roles as the clients; a client user reads the contracts of its
+ * own company only. Registered from routes.ts.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../../lib/errors.js';
-import { parseSort, type SortSpec } from '../../lib/listing.js';
-import { listPage, splitCommaLists } from '../../http/lists.js';
+import { sendPage, splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
-import { auditContext } from '../audit/context.js';
 import { ContratCreateSchema, ContratIdParamsSchema, ContratListQuerySchema, ContratOutSchema, ContratPatchSchema } from './contrats-schemas.js';
-import { createContrat, patchContrat, readContrat, removeContrat } from './contrats-service.js';
-import { companyScope, CONTRAT_MESSAGES, READ_ROLES, WRITE_ROLES } from './policy.js';
-import { filterContrats, findContrat, selectContrats } from './repository.js';
-
-const CONTRAT_SORT: SortSpec = {
-  fields: { id: 'k.id', date_fin: 'k.date_fin', numero_contrat: 'k.numero_contrat' },
-  defaultSort: 'id',
-  idColumn: 'k.id',
-};
+import { READ_ROLES, WRITE_ROLES } from './policy.js';
 
 const contratsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['contrats'];
   const readers = app.authorize(...READ_ROLES);
   const writers = app.authorize(...WRITE_ROLES);
-  const timeZone = app.config.appTimezone;
-
-  async function contratOut(id: number) {
-    const row = await findContrat(app.db, id, timeZone);
-    // Deleted by a concurrent request between the write and this read.
-    if (!row) throw AppError.notFound(CONTRAT_MESSAGES.notFound);
-    return row;
-  }
+  const { contrats } = app.services;
 
   app.get(
     '/contrats/',
@@ -42,15 +24,8 @@ const contratsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { query } = request;
-      const sort = parseSort(query.sort, CONTRAT_SORT);
-      const filtered = filterContrats(selectContrats(app.db, timeZone), {
-        scope: companyScope(request.user!),
-        clientId: query.client_id,
-        statuts: query.statut,
-        typesContrat: query.type_contrat,
-        dateFinMax: query.date_fin_max,
-      });
-      return listPage(reply, filtered, { limit: query.limit, offset: query.offset, sort });
+      const filters = { clientId: query.client_id, statuts: query.statut, typesContrat: query.type_contrat, dateFinMax: query.date_fin_max };
+      return sendPage(reply, await contrats.list(request.actor!, filters, { limit: query.limit, offset: query.offset, sort: query.sort }));
     },
   );
 
@@ -60,16 +35,13 @@ const contratsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: writers,
       schema: { tags, summary: 'Créer un contrat', body: ContratCreateSchema, response: withErrors({ 201: ContratOutSchema }) },
     },
-    async (request, reply) => {
-      const id = await createContrat(app.db, request.body, app.clock.now());
-      return reply.code(201).send(await contratOut(id));
-    },
+    async (request, reply) => reply.code(201).send(await contrats.create(request.body)),
   );
 
   app.get(
     '/contrats/:contrat_id',
     { onRequest: readers, schema: { tags, summary: 'Lire un contrat', params: ContratIdParamsSchema, response: withErrors({ 200: ContratOutSchema }) } },
-    async (request) => readContrat(app.db, request.user!, request.params.contrat_id, auditContext(request), timeZone),
+    async (request) => contrats.get(request.actor!, request.params.contrat_id),
   );
 
   app.patch(
@@ -84,10 +56,7 @@ const contratsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: withErrors({ 200: ContratOutSchema }),
       },
     },
-    async (request) => {
-      await patchContrat(app.db, request.params.contrat_id, request.body ?? {}, app.clock.now());
-      return contratOut(request.params.contrat_id);
-    },
+    async (request) => contrats.patch(request.params.contrat_id, request.body ?? {}),
   );
 
   app.delete(
@@ -102,7 +71,7 @@ const contratsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await removeContrat(app.db, request.params.contrat_id, auditContext(request));
+      await contrats.remove(request.actor!, request.params.contrat_id);
       return reply.code(204).send(null);
     },
   );

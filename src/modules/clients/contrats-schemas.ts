@@ -1,13 +1,13 @@
 /**
- * Request and response schemas of /contrats (api.md §4.10, domain.md §3 contrats). Calendar dates
- * are `YYYY-MM-DD` strings; the service checks that they are real dates and that
- * date_fin ≥ date_debut.
+ * Request and response schemas of /contrats (docs/api.md §4.10, docs/domain.md §3 contrats).
+ * Calendar dates are `YYYY-MM-DD` strings; the service checks that they are real dates and that
+ * date_fin ≥ date_debut (input.ts). A ContratsRepository row is the ContratOut as it is.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { MODE_FACTURATION_VALUES, STATUT_CONTRAT_VALUES, TYPE_CONTRAT_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, StringEnum } from '../../lib/listing.js';
-import { IdParam, Timestamp } from '../../lib/schemas.js';
-import { NullableBoolean, NullableEnum, NullableInteger, NullableNumber, NullableText, OrNull } from './schemas.js';
+import { IdParam, OrNull, Timestamp } from '../../lib/schemas.js';
+import { NullableBoolean, NullableEnum, NullableInteger, NullableNumber, NullableText } from './schemas.js';
 
 /** numeric(12,2): the largest storable amount. */
 export const MAX_MONTANT = 9_999_999_999.99;
@@ -83,7 +83,7 @@ const contratFields = {
 
 const f = contratFields;
 
-/** Required: numero_contrat, nom_contrat, type_contrat, date_debut, date_fin, client_id (api.md §4.10). */
+/** Required: numero_contrat, nom_contrat, type_contrat, date_debut, date_fin, client_id (docs/api.md §4.10). */
 export const ContratCreateSchema = Type.Object(
   {
     numero_contrat: f.numero_contrat,
@@ -122,6 +122,6 @@ export const ContratListQuerySchema = Type.Object({
   statut: Type.Optional(EnumListQuery(STATUT_CONTRAT_VALUES)),
   type_contrat: Type.Optional(EnumListQuery(TYPE_CONTRAT_VALUES)),
   date_fin_max: Type.Optional(Type.String({ format: 'date', description: 'date_fin ≤ cette date (AAAA-MM-JJ)' })),
-  // Not paginated by the legacy service: default limit 500 (api.md §1).
+  // Not paginated by the legacy service: default limit 500 (docs/api.md §1).
   ...paginationQuery({ defaultLimit: 500, sortFields: CONTRAT_SORT_FIELDS, defaultSort: 'id' }),
 });

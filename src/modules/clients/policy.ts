@@ -1,5 +1,5 @@
 /**
- * Customers and contracts: who may act and what a caller may see (security.md §5), as pure
+ * Customers and contracts: who may act and what a caller may see (docs/security.md §5), as pure
  * functions. Writes: admin and responsable. Reads: admin and responsable (every company), client
  * (its own company only: `users.client_id`; a client account without one sees nothing).
  * Technicians have no access at all (403 from the role check).
@@ -29,12 +29,12 @@ export const WRITE_ROLES: readonly Role[] = ['responsable'];
 
 /**
  * The companies a caller may read: every one, one, or none. A client account without a company,
- * or any role outside the read roles, sees nothing.
+ * or any role outside the read roles, sees nothing; the system (jobs, CLIs) sees everything.
  */
 export type CompanyScope = { kind: 'all' } | { kind: 'company'; clientId: number } | { kind: 'none' };
 
-export function companyScope(user: { role: Role; clientId: number | null }): CompanyScope {
-  if (user.role === 'admin' || user.role === 'responsable') return { kind: 'all' };
+export function companyScope(user: { role: Role | 'system'; clientId: number | null }): CompanyScope {
+  if (user.role === 'system' || user.role === 'admin' || user.role === 'responsable') return { kind: 'all' };
   if (user.role === 'client' && user.clientId !== null) return { kind: 'company', clientId: user.clientId };
   return { kind: 'none' };
 }

@@ -1,13 +1,14 @@
 /**
- * Request and response schemas of /clients (api.md §4.10, domain.md §3 clients). Lengths are the
- * column limits; the service trims strings and checks them again (an empty optional string becomes
- * NULL). Nullable inputs use a JSON-schema type list (`["string", "null"]`) rather than `anyOf`, so
- * that Ajv's type coercion never turns an explicit null into `""` or `0`.
+ * Request and response schemas of /clients (docs/api.md §4.10, docs/domain.md §3 clients). Lengths
+ * are the column limits; the service trims strings and checks them again (input.ts: an empty
+ * optional string becomes NULL). A ClientsRepository row is the ClientOut as it is. Nullable
+ * inputs use a JSON-schema type list (`["string", "null"]`) rather than `anyOf`, so that Ajv's
+ * type coercion never turns an explicit null into `""` or `0`.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { NIVEAU_SERVICE_VALUES, TYPE_CLIENT_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryBoolean, StringEnum } from '../../lib/listing.js';
-import { IdParam, Timestamp } from '../../lib/schemas.js';
+import { IdParam, OrNull, Timestamp } from '../../lib/schemas.js';
 
 // --- shared input helpers (also used by the contract schemas) ------------------------------------
 
@@ -39,11 +40,6 @@ export const NullableBoolean = Type.Unsafe<boolean | null>({ type: ['boolean', '
 /** One of `values`, or null (null = the column default on creation). */
 export function NullableEnum<const T extends readonly string[]>(values: T) {
   return Type.Unsafe<T[number] | null>({ type: ['string', 'null'], enum: [...values, null], description: `Valeurs : ${values.join(', ')}` });
-}
-
-/** Output: a value of `schema` or null. */
-export function OrNull<T extends TSchema>(schema: T) {
-  return Type.Union([schema, Type.Null()]);
 }
 
 // --- output --------------------------------------------------------------------------------------
@@ -83,7 +79,7 @@ export type ClientOut = Static<typeof ClientOutSchema>;
 
 // --- input ---------------------------------------------------------------------------------------
 
-/** Column limits of domain.md §3 (characters). */
+/** Column limits of docs/domain.md §3 (characters). */
 export const CLIENT_LIMITS = {
   nom_entreprise: 255,
   nom_commercial: 255,
@@ -157,6 +153,6 @@ export const ClientListQuerySchema = Type.Object({
   type_client: Type.Optional(EnumListQuery(TYPE_CLIENT_VALUES)),
   ville: Type.Optional(Type.String({ maxLength: CLIENT_LIMITS.ville, pattern: NO_NUL, description: 'Ville exacte, sans tenir compte de la casse' })),
   q: Type.Optional(Type.String({ maxLength: 255, pattern: NO_NUL, description: 'Recherche (nom de l’entreprise, nom commercial, ICE), insensible à la casse' })),
-  // Not paginated by the legacy service: default limit 500 (api.md §1).
+  // Not paginated by the legacy service: default limit 500 (docs/api.md §1).
   ...paginationQuery({ defaultLimit: 500, sortFields: CLIENT_SORT_FIELDS, defaultSort: 'id' }),
 });

@@ -1,23 +1,22 @@
+/** Health, liveness and readiness (docs/operations.md §8): no authentication, exempt from rate limiting. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { withErrors } from '../../lib/schemas.js';
 import { HealthSchema, ReadinessSchema } from './schemas.js';
-import { checkDatabase, checkRedis } from './service.js';
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = app.config.projectName;
-  const now = () => new Date().toISOString();
+  const { health } = app.services;
 
   app.get(
     '/health',
     { schema: { tags: ['health'], summary: 'Le serveur HTTP répond', response: withErrors({ 200: HealthSchema }) } },
-    async () => ({ status: 'ok', timestamp: now(), service }),
+    async () => health.health(),
   );
 
   for (const url of ['/health/live', '/live']) {
     app.get(
       url,
       { schema: { tags: ['health'], summary: 'La boucle d’événements répond', response: withErrors({ 200: HealthSchema }) } },
-      async () => ({ status: 'alive', timestamp: now(), service }),
+      async () => health.live(),
     );
   }
 
@@ -32,15 +31,9 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (_request, reply) => {
-        const [database, redis] = await Promise.all([checkDatabase(app.db), checkRedis(app.redis)]);
-        const migrations = app.lifecycle.started ? 'healthy' : 'pending';
-        const ready = database === 'healthy' && redis !== 'unhealthy' && migrations === 'healthy' && !app.lifecycle.shuttingDown;
-        return reply.code(ready ? 200 : 503).send({
-          status: ready ? 'ready' : 'not_ready',
-          timestamp: now(),
-          service,
-          checks: { database, redis, migrations },
-        });
+        // The Redis client and the lifecycle are the HTTP app's (rate-limit plugin, app.ts): read at each call.
+        const readiness = await health.readiness({ redis: app.redis, started: app.lifecycle.started, shuttingDown: app.lifecycle.shuttingDown });
+        return reply.code(readiness.status === 'ready' ? 200 : 503).send(readiness);
       },
     );
   }

@@ -1,8 +1,36 @@
-import { sql, type Kysely } from 'kysely';
+/**
+ * Health, liveness and readiness (docs/operations.md §8). Readiness probes the database
+ * (`SELECT 1` within 2 s) and, when one is configured, Redis (`PING` within 1 s). The Redis client
+ * and the app's lifecycle belong to the HTTP layer (the rate-limit plugin creates the client), so the
+ * route passes them in on each call.
+ */
+import type { Clock } from '../../lib/clock.js';
+import type { CheckStatus, Health, Readiness } from './schemas.js';
 
-export type CheckStatus = 'healthy' | 'unhealthy' | 'not_configured';
+/** Something that answers a ping: the database probe, the Redis client. */
+export interface Pingable {
+  ping(): Promise<unknown>;
+}
+
+export interface HealthDependencies {
+  /** The HealthRepository on the pool. */
+  database: Pingable;
+  clock: Clock;
+  /** PROJECT_NAME, the `service` of every answer. */
+  serviceName: string;
+}
+
+/** What readiness needs from the running app besides the database. */
+export interface ReadinessState {
+  /** The rate-limit store's Redis client; null when none is configured. */
+  redis: Pingable | null;
+  /** Startup (migrations included) is over. */
+  started: boolean;
+  shuttingDown: boolean;
+}
 
 const DATABASE_CHECK_TIMEOUT_MS = 2000;
+const REDIS_CHECK_TIMEOUT_MS = 1000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -12,25 +40,41 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** `SELECT 1` within 2 s (operations.md §8). */
-export async function checkDatabase(db: Kysely<any>): Promise<CheckStatus> {
+/** healthy when `target` answers within `ms`; the error itself is never shown. */
+async function check(target: Pingable, ms: number): Promise<CheckStatus> {
   try {
-    await withTimeout(sql`SELECT 1`.execute(db), DATABASE_CHECK_TIMEOUT_MS);
+    await withTimeout(target.ping(), ms);
     return 'healthy';
   } catch {
     return 'unhealthy';
   }
 }
 
-const REDIS_CHECK_TIMEOUT_MS = 1000;
+export class HealthService {
+  constructor(private readonly deps: HealthDependencies) {}
 
-/** Redis `PING` within 1 s when a client is configured (operations.md §8); `app.redis` comes from the rate-limit plugin. */
-export async function checkRedis(redis: { ping(): Promise<unknown> } | null): Promise<CheckStatus> {
-  if (redis === null) return 'not_configured';
-  try {
-    await withTimeout(redis.ping(), REDIS_CHECK_TIMEOUT_MS);
-    return 'healthy';
-  } catch {
-    return 'unhealthy';
+  /** GET /health: the HTTP server answers. */
+  health(): Health {
+    return this.answer('ok');
+  }
+
+  /** GET /health/live: the event loop answers; never looks at dependencies. */
+  live(): Health {
+    return this.answer('alive');
+  }
+
+  /** GET /health/ready: ready when the database answers, Redis is not down, startup is over and no shutdown has begun. */
+  async readiness(state: ReadinessState): Promise<Readiness> {
+    const [database, redis] = await Promise.all([
+      check(this.deps.database, DATABASE_CHECK_TIMEOUT_MS),
+      state.redis === null ? ('not_configured' as const) : check(state.redis, REDIS_CHECK_TIMEOUT_MS),
+    ]);
+    const migrations = state.started ? 'healthy' : 'pending';
+    const ready = database === 'healthy' && redis !== 'unhealthy' && migrations === 'healthy' && !state.shuttingDown;
+    return { ...this.answer(ready ? 'ready' : 'not_ready'), checks: { database, redis, migrations } };
+  }
+
+  private answer<S extends string>(status: S) {
+    return { status, timestamp: this.deps.clock.now().toISOString(), service: this.deps.serviceName };
   }
 }

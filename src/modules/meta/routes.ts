@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { withErrors } from '../../lib/schemas.js';
-import { RootSchema } from '../health/schemas.js';
+import { OpenApiDocumentSchema, RootSchema } from './schemas.js';
 
-/** Root-only routes: the API banner and the OpenAPI document (also at /api/v1/openapi.json, see app.ts). */
+/**
+ * Root-only routes: the API banner and the OpenAPI document (also at /api/v1/openapi.json, see
+ * app.ts). HTTP metadata only: no service behind them.
+ */
 const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: { response: withErrors({ 200: RootSchema }) } }, async () => ({
     message: 'API ERP MIF Maroc',
@@ -12,7 +14,7 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }));
 
   if (app.config.docsEnabled) {
-    const openapi = { schema: { response: withErrors({ 200: Type.Object({}, { additionalProperties: true }) }) } };
+    const openapi = { schema: { response: withErrors({ 200: OpenApiDocumentSchema }) } };
     for (const url of ['/openapi.json', '/api/v1/openapi.json']) {
       app.get(url, openapi, async (_request, reply) => reply.serializer(JSON.stringify).send(app.swagger()));
     }

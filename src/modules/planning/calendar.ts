@@ -1,6 +1,6 @@
 /**
- * Calendar arithmetic of preventive planning (operations.md §6 "Calendar arithmetic"), pure and
- * without dependencies: time-zone offsets come from `Intl.DateTimeFormat` (Node's full ICU).
+ * Calendar arithmetic of preventive planning (docs/operations.md §6 "Calendar arithmetic"), pure
+ * and without dependencies: time-zone offsets come from `Intl.DateTimeFormat` (Node's full ICU).
  *
  * - Steps: journalier 1 day, hebdomadaire 7 days, mensuel 1 month, trimestriel 3 months,
  *   semestriel 6 months, annuel 12 months.
@@ -11,7 +11,7 @@
  * - Month steps clamp the day to the last day of the target month and never drift, because every
  *   occurrence is computed from the anchor (31 Jan → 28/29 Feb, 31 Mar, 30 Apr).
  */
-import { FREQUENCE_VALUES, type Frequence } from '../../db/schema.js';
+import type { Frequence } from '../../db/schema.js';
 
 export type { Frequence };
 
@@ -24,7 +24,7 @@ const STEPS: Readonly<Record<Frequence, { days: number } | { months: number }>> 
   annuel: { months: 12 },
 };
 
-/** Output labels of the legacy API (api.md §4.6). */
+/** Output labels of the legacy API (docs/api.md §4.6). */
 const LABELS: Readonly<Record<Frequence, string>> = {
   journalier: 'journalier',
   hebdomadaire: 'hebdomadaire',
@@ -34,7 +34,7 @@ const LABELS: Readonly<Record<Frequence, string>> = {
   annuel: 'annuelle',
 };
 
-/** Accepted inputs, once trimmed, lower-cased and stripped of accents (api.md §4.6). */
+/** Accepted inputs, once trimmed, lower-cased and stripped of accents (docs/api.md §4.6). */
 const ALIASES: Readonly<Record<string, Frequence>> = {
   journalier: 'journalier',
   journaliere: 'journalier',
@@ -73,10 +73,6 @@ export function normaliseFrequence(input: unknown): Frequence | null {
 /** The legacy output label of a stored frequency (`mensuel` → `mensuelle`). */
 export function frequenceLabel(stored: Frequence): string {
   return LABELS[stored];
-}
-
-export function isFrequence(value: string): value is Frequence {
-  return (FREQUENCE_VALUES as readonly string[]).includes(value);
 }
 
 // --- time zones ----------------------------------------------------------------------------------
@@ -144,11 +140,6 @@ function utc(year: number, monthIndex: number, day: number, h: number, mi: numbe
 
 function daysInMonth(year: number, monthIndex: number): number {
   return new Date(utc(year, monthIndex + 1, 0, 0, 0, 0, 0)).getUTCDate();
-}
-
-/** The step of a frequency, for callers that need it (e.g. a lead time expressed in periods). */
-export function frequenceStep(frequence: Frequence): { days: number } | { months: number } {
-  return STEPS[frequence];
 }
 
 /** Occurrence k of a series anchored at `anchor`: anchor + k × step, in `timeZone` (k may be negative). */

@@ -1,6 +1,7 @@
 /**
- * Pure rules of preventive planning (api.md §4.6, operations.md §6): messages, the statuses a
- * creation may set, the anchor reset, and the `en_retard` → `actif` rule of `PATCH …/dates`.
+ * Pure rules of preventive planning (docs/api.md §4.6, docs/operations.md §6): messages, the
+ * statuses a creation may set, the anchor reset, and the `en_retard` → `actif` rule of
+ * `PATCH …/dates`.
  */
 import type { Frequence, StatutPlanning } from '../../db/schema.js';
 
@@ -23,7 +24,7 @@ export interface AnchorState {
 /**
  * The anchor (`date_reference`) after an update, or `undefined` when it stays as it is: it is reset
  * to the new `prochaine_date` when one is set explicitly, else to the current `prochaine_date` when
- * the frequency actually changes (operations.md §6).
+ * the frequency actually changes (docs/operations.md §6).
  */
 export function anchorAfterUpdate(current: AnchorState, changes: { frequence?: Frequence; prochaineDate?: Date }): Date | null | undefined {
   if (changes.prochaineDate !== undefined) return changes.prochaineDate;

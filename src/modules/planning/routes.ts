@@ -1,16 +1,10 @@
 /**
- * Preventive planning (api.md §4.6). Writes: admin and responsable. Reads: also technicians.
+ * Preventive planning (docs/api.md §4.6). Writes: admin and responsable. Reads: also technicians.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { AppError } from '../../lib/errors.js';
-import { parseQueryTimestamp, parseSort, type SortSpec } from '../../lib/listing.js';
-import { listPage, splitCommaLists } from '../../http/lists.js';
+import { sendPage, splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
-import { auditContext } from '../audit/context.js';
-import { normaliseFrequence, type Frequence } from './calendar.js';
-import { filterPlannings, selectPlanningOut } from './repository.js';
 import {
   PlanningCreateSchema,
   PlanningDatesBodySchema,
@@ -20,31 +14,12 @@ import {
   PlanningOutSchema,
   PlanningUpdateSchema,
 } from './schemas.js';
-import { createPlanning, deletePlanning, getPlanning, movePlanningDates, toPlanningOut, updatePlanning, type PlanningContext } from './service.js';
-
-const PLANNING_SORT: SortSpec = {
-  fields: { id: 'p.id', prochaine_date: 'p.prochaine_date' },
-  defaultSort: 'id',
-  idColumn: 'p.id',
-};
-
-/** Frequency filters accept the same aliases as the body; an unknown one → 422. */
-function frequenceFilter(values: string[] | undefined): Frequence[] | undefined {
-  if (!values) return undefined;
-  return values.map((value, index) => {
-    const frequence = normaliseFrequence(value);
-    if (!frequence) throw AppError.validation([{ loc: ['query', 'frequence', index], msg: 'Fréquence invalide', type: 'enum' }]);
-    return frequence;
-  });
-}
 
 const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['planning'];
   const writers = app.authorize('responsable');
   const readers = app.authorize('responsable', 'technicien');
-
-  const context = (): PlanningContext => ({ db: app.db, now: app.clock.now(), timeZone: app.config.appTimezone });
-  const actor = (request: FastifyRequest) => auditContext(request);
+  const { planning } = app.services;
 
   app.post(
     '/planning/',
@@ -52,10 +27,7 @@ const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: writers,
       schema: { tags, summary: 'Créer un planning préventif', body: PlanningCreateSchema, response: withErrors({ 201: PlanningOutSchema }) },
     },
-    async (request, reply) => {
-      const id = await createPlanning(context(), request.body);
-      return reply.code(201).send(await getPlanning(app.db, id));
-    },
+    async (request, reply) => reply.code(201).send(await planning.create(request.body)),
   );
 
   app.get(
@@ -65,25 +37,13 @@ const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: splitCommaLists('statut', 'frequence'),
       schema: { tags, summary: 'Lister les plannings', querystring: PlanningListQuerySchema, response: withErrors({ 200: Type.Array(PlanningOutSchema) }) },
     },
-    async (request, reply) => {
-      const { query } = request;
-      const sort = parseSort(query.sort, PLANNING_SORT);
-      const filtered = filterPlannings(selectPlanningOut(app.db), {
-        equipementId: query.equipement_id,
-        statuts: query.statut,
-        frequences: frequenceFilter(query.frequence),
-        technicienId: query.technicien_id,
-        prochaineDateMax: parseQueryTimestamp('prochaine_date_max', query.prochaine_date_max),
-      });
-      const rows = await listPage(reply, filtered, { limit: query.limit, offset: query.offset, sort });
-      return rows.map(toPlanningOut);
-    },
+    async (request, reply) => sendPage(reply, await planning.list(request.query)),
   );
 
   app.get(
     '/planning/:planning_id',
     { onRequest: readers, schema: { tags, summary: 'Lire un planning', params: PlanningIdParamsSchema, response: withErrors({ 200: PlanningOutSchema }) } },
-    async (request) => getPlanning(app.db, request.params.planning_id),
+    async (request) => planning.get(request.params.planning_id),
   );
 
   app.put(
@@ -98,10 +58,7 @@ const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: withErrors({ 200: PlanningOutSchema }),
       },
     },
-    async (request) => {
-      await updatePlanning(context(), request.params.planning_id, request.body ?? {});
-      return getPlanning(app.db, request.params.planning_id);
-    },
+    async (request) => planning.update(request.params.planning_id, request.body ?? {}),
   );
 
   app.patch(
@@ -123,8 +80,7 @@ const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const fromBody = request.body?.nouvelle_date;
       const input =
         fromQuery !== undefined ? { value: fromQuery, location: 'query' as const } : fromBody !== undefined ? { value: fromBody, location: 'body' as const } : undefined;
-      await movePlanningDates(context(), request.params.planning_id, input);
-      return getPlanning(app.db, request.params.planning_id);
+      return planning.moveDates(request.params.planning_id, input);
     },
   );
 
@@ -135,7 +91,7 @@ const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Supprimer un planning (les interventions générées sont conservées)', params: PlanningIdParamsSchema, response: withErrors({ 204: Type.Null() }) },
     },
     async (request, reply) => {
-      await deletePlanning(app.db, request.params.planning_id, actor(request));
+      await planning.delete(request.actor!, request.params.planning_id);
       return reply.code(204).send(null);
     },
   );

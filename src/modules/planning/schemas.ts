@@ -1,8 +1,14 @@
+/**
+ * Request and response schemas of preventive planning (docs/api.md §4.6), and the row → PlanningOut
+ * mapping.
+ */
 import { Type, type Static } from '@sinclair/typebox';
 import { PRIORITE_VALUES, STATUT_PLANNING_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryTimestamp, StringEnum } from '../../lib/listing.js';
 import { IdParam, Timestamp } from '../../lib/schemas.js';
+import { frequenceLabel } from './calendar.js';
 import { STATUTS_PLANNING_CREATION } from './policy.js';
+import type { PlanningRow } from './repository.js';
 
 const FREQUENCE_LABELS = ['journalier', 'hebdomadaire', 'mensuelle', 'trimestrielle', 'semestrielle', 'annuelle'] as const;
 
@@ -25,7 +31,12 @@ export const PlanningOutSchema = Type.Object(
 );
 export type PlanningOut = Static<typeof PlanningOutSchema>;
 
-/** A timestamp input (domain.md §1): with or without an offset (UTC when absent), or a date (00:00 UTC). */
+/** The stored frequency goes out as its legacy label (`mensuel` → `mensuelle`). */
+export function toPlanningOut(row: PlanningRow): PlanningOut {
+  return { ...row, frequence: frequenceLabel(row.frequence) as PlanningOut['frequence'] };
+}
+
+/** A timestamp input (docs/domain.md §1): with or without an offset (UTC when absent), or a date (00:00 UTC). */
 const TimestampInput = Type.String({ pattern: QueryTimestamp.pattern, maxLength: 40, description: QueryTimestamp.description });
 
 const Frequence = Type.String({
@@ -90,3 +101,4 @@ export const PlanningListQuerySchema = Type.Object({
   prochaine_date_max: Type.Optional(QueryTimestamp),
   ...paginationQuery({ defaultLimit: 500, sortFields: PLANNING_SORT_FIELDS, defaultSort: 'id' }),
 });
+export type PlanningListQuery = Static<typeof PlanningListQuerySchema>;

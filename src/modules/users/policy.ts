@@ -1,8 +1,10 @@
 /**
- * Record-level rules of user administration (api.md §4.2), as pure functions: the service applies
- * them inside the transaction that locks the target row.
+ * Rules of user administration (docs/api.md §4.2, docs/domain.md §3), as pure functions: input
+ * checks after trimming, and the record-level rules the service applies inside the transaction that
+ * locks the target row.
  */
-import type { Role } from '../../db/schema.js';
+import { ROLE_VALUES, type Role } from '../../db/schema.js';
+import { AppError, type ValidationIssue } from '../../lib/errors.js';
 
 export const USER_MESSAGES = {
   notFound: 'Utilisateur non trouvé.',
@@ -15,6 +17,44 @@ export const USER_MESSAGES = {
   selfDeactivation: 'Vous ne pouvez pas désactiver votre propre compte',
   currentPasswordRequired: 'Mot de passe actuel requis',
 } as const;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+// --- input ---------------------------------------------------------------------------------------
+
+export function checkUsername(value: string, issues: ValidationIssue[]): void {
+  if (value.length < 1 || value.length > 100 || CONTROL_CHARACTERS.test(value)) {
+    issues.push({ loc: ['body', 'username'], msg: "Nom d'utilisateur invalide (1 à 100 caractères, sans caractère de contrôle)", type: 'value' });
+  }
+}
+
+export function checkFullName(value: string, issues: ValidationIssue[]): void {
+  if (value.length < 1 || value.length > 255) {
+    issues.push({ loc: ['body', 'full_name'], msg: 'Nom complet requis (255 caractères au plus)', type: 'value' });
+  }
+}
+
+export function checkEmail(value: string, issues: ValidationIssue[]): void {
+  if (!EMAIL.test(value) || value.length > 255) issues.push({ loc: ['body', 'email'], msg: 'Adresse e-mail invalide', type: 'format' });
+}
+
+/** The role of a creation, which the CLI passes unchecked; null (and an issue) for anything else. */
+export function checkRole(value: string, issues: ValidationIssue[]): Role | null {
+  if ((ROLE_VALUES as readonly string[]).includes(value)) return value as Role;
+  issues.push({ loc: ['body', 'role'], msg: `Rôle invalide. Valeurs acceptées : ${ROLE_VALUES.join(', ')}`, type: 'enum' });
+  return null;
+}
+
+export const CLIENT_LINK_ISSUE: ValidationIssue = { loc: ['body', 'client_id'], msg: USER_MESSAGES.clientOnlyForClientRole, type: 'value' };
+
+/** 422; when the client-link rule is the only problem, its text is the message (docs/api.md §4.2). */
+export function validationError(issues: ValidationIssue[]): AppError {
+  const only = issues.length === 1 ? issues[0] : undefined;
+  return AppError.validation(issues, only === CLIENT_LINK_ISSUE ? USER_MESSAGES.clientOnlyForClientRole : undefined);
+}
+
+// --- records -------------------------------------------------------------------------------------
 
 export interface UserState {
   role: Role;

@@ -1,18 +1,13 @@
 /**
- * Users (api.md §4.2). Writes: admin. List and read: admin and responsable. Own profile: anyone.
+ * Users (docs/api.md §4.2). Writes: admin. List and read: admin and responsable. Own profile: anyone.
  * Static paths (`/users/me`, `/users/update`) are declared before the parameterised ones.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { sql } from 'kysely';
-import { AppError } from '../../lib/errors.js';
-import { parseQueryBoolean, parseSort, type SortSpec } from '../../lib/listing.js';
-import { listPage, splitCommaLists } from '../../http/lists.js';
+import { sendPage, splitCommaLists } from '../../http/lists.js';
+import { parseQueryBoolean } from '../../lib/listing.js';
 import { withErrors } from '../../lib/schemas.js';
-import { requestOrigin } from '../auth/routes.js';
 import { MessageSchema } from '../auth/schemas.js';
-import { USER_MESSAGES } from './policy.js';
-import { filterUsers, findUserOut, selectUserOut } from './repository.js';
 import {
   ResetPasswordSchema,
   UserCreateSchema,
@@ -23,39 +18,12 @@ import {
   UserSelfUpdateResponseSchema,
   UserSelfUpdateSchema,
 } from './schemas.js';
-import {
-  activateUser,
-  createUser,
-  deactivateUser,
-  patchUser,
-  requestActor,
-  resetUserPassword,
-  revokeUserSessions,
-  updateOwnProfile,
-} from './service.js';
-
-const USER_SORT: SortSpec = {
-  fields: {
-    id: 'u.id',
-    username: sql`lower(u.username)`,
-    email: 'u.email',
-    created_at: 'u.created_at',
-    last_login: 'u.last_login',
-  },
-  defaultSort: 'id',
-  idColumn: 'u.id',
-};
 
 const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { users, profile } = app.services;
   const tags = ['utilisateurs'];
   const adminOnly = app.authorize('admin');
   const readers = app.authorize('responsable');
-
-  async function userOrNotFound(id: number) {
-    const user = await findUserOut(app.db, id);
-    if (!user) throw AppError.notFound(USER_MESSAGES.notFound);
-    return user;
-  }
 
   app.post(
     '/users/',
@@ -65,13 +33,15 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { body } = request;
-      const id = await createUser(
-        app.db,
-        { username: body.username, fullName: body.full_name, email: body.email, role: body.role, password: body.password, clientId: body.client_id ?? null },
-        requestActor(request.user!, requestOrigin(request)),
-        { passwordMinLength: app.config.auth.passwordMinLength, hasher: app.hasher, now: app.clock.now() },
-      );
-      return reply.code(201).send(await userOrNotFound(id));
+      const user = await users.create(request.actor!, {
+        username: body.username,
+        fullName: body.full_name,
+        email: body.email,
+        role: body.role,
+        password: body.password,
+        clientId: body.client_id ?? null,
+      });
+      return reply.code(201).send(user);
     },
   );
 
@@ -84,21 +54,15 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { query } = request;
-      const sort = parseSort(query.sort, USER_SORT);
-      const filtered = filterUsers(selectUserOut(app.db), {
-        roles: query.role,
-        isActive: parseQueryBoolean(query.is_active),
-        clientId: query.client_id,
-        q: query.q,
-      });
-      return listPage(reply, filtered, { limit: query.limit, offset: query.offset, sort });
+      const filters = { roles: query.role, isActive: parseQueryBoolean(query.is_active), clientId: query.client_id, q: query.q };
+      return sendPage(reply, await users.list(filters, { limit: query.limit, offset: query.offset, sort: query.sort }));
     },
   );
 
   app.get(
     '/users/me',
     { onRequest: app.authorize(), schema: { tags, summary: 'Voir son profil', response: withErrors({ 200: UserOutSchema }) } },
-    async (request) => userOrNotFound(request.user!.id),
+    async (request) => profile.me(request.actor!),
   );
 
   app.put(
@@ -114,21 +78,14 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body ?? {};
-      const tokens = await updateOwnProfile(
-        app,
-        request.user!,
-        { fullName: body.full_name, password: body.password, currentPassword: body.current_password },
-        requestOrigin(request),
-      );
-      const user = await userOrNotFound(request.user!.id);
-      return tokens ? { ...user, ...tokens } : user;
+      return profile.update(request.actor!, { fullName: body.full_name, password: body.password, currentPassword: body.current_password });
     },
   );
 
   app.get(
     '/users/:user_id',
     { onRequest: readers, schema: { tags, summary: 'Lire un utilisateur', params: UserIdParamsSchema, response: withErrors({ 200: UserOutSchema }) } },
-    async (request) => userOrNotFound(request.params.user_id),
+    async (request) => users.get(request.params.user_id),
   );
 
   app.patch(
@@ -145,14 +102,14 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body ?? {};
-      await patchUser(
-        app,
-        request.user!,
-        request.params.user_id,
-        { fullName: body.full_name, email: body.email, username: body.username, role: body.role, clientId: body.client_id, isActive: body.is_active },
-        requestOrigin(request),
-      );
-      return userOrNotFound(request.params.user_id);
+      return users.patch(request.actor!, request.params.user_id, {
+        fullName: body.full_name,
+        email: body.email,
+        username: body.username,
+        role: body.role,
+        clientId: body.client_id,
+        isActive: body.is_active,
+      });
     },
   );
 
@@ -163,8 +120,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Désactiver un utilisateur (révoque ses sessions)', params: UserIdParamsSchema, response: withErrors({ 204: Type.Null() }) },
     },
     async (request, reply) => {
-      const user = request.user!;
-      await deactivateUser(app, { ...requestActor(user, requestOrigin(request)), userId: user.id }, request.params.user_id);
+      await users.deactivate(request.actor!, request.params.user_id);
       return reply.code(204).send(null);
     },
   );
@@ -172,10 +128,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/users/:user_id/activate',
     { onRequest: adminOnly, schema: { tags, summary: 'Réactiver un utilisateur', params: UserIdParamsSchema, response: withErrors({ 200: UserOutSchema }) } },
-    async (request) => {
-      await activateUser(app, requestActor(request.user!, requestOrigin(request)), request.params.user_id);
-      return userOrNotFound(request.params.user_id);
-    },
+    async (request) => users.activate(request.actor!, request.params.user_id),
   );
 
   app.post(
@@ -191,7 +144,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await resetUserPassword(app, requestActor(request.user!, requestOrigin(request)), request.params.user_id, request.body.new_password);
+      await users.resetPassword(request.actor!, request.params.user_id, request.body.new_password);
       return { message: 'Mot de passe réinitialisé' };
     },
   );
@@ -203,7 +156,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Révoquer toutes les sessions', params: UserIdParamsSchema, response: withErrors({ 200: MessageSchema }) },
     },
     async (request) => {
-      await revokeUserSessions(app, requestActor(request.user!, requestOrigin(request)), request.params.user_id);
+      await users.revokeSessions(request.actor!, request.params.user_id);
       return { message: 'Sessions révoquées' };
     },
   );

@@ -1,8 +1,12 @@
+/**
+ * Request and response schemas of /users (docs/api.md §4.2), and the row → UserOut mapping.
+ */
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLE_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryBoolean, StringEnum } from '../../lib/listing.js';
 import { IdParam, Timestamp } from '../../lib/schemas.js';
-import { TokenResponseSchema } from '../auth/schemas.js';
+import { TokenResponseSchema, type TokenPair } from '../auth/schemas.js';
+import type { UserOutRow } from './repository.js';
 
 /** A JSON-schema enum, so that a wrong value gets one 422 listing the accepted roles. */
 export const RoleSchema = StringEnum(ROLE_VALUES);
@@ -24,7 +28,23 @@ const userOutProperties = {
 export const UserOutSchema = Type.Object(userOutProperties, { $id: 'UserOut' });
 export type UserOut = Static<typeof UserOutSchema>;
 
-// Limits of domain.md §3 (users); the service re-checks them after trimming.
+export function toUserOut(row: UserOutRow): UserOut {
+  return {
+    id: row.id,
+    username: row.username,
+    full_name: row.full_name,
+    email: row.email,
+    role: row.role,
+    is_active: row.is_active,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    last_login: row.last_login,
+    client_id: row.client_id,
+    technicien_id: row.technicien_id,
+  };
+}
+
+// Limits of docs/domain.md §3 (users); the service re-checks them after trimming.
 const Username = Type.String({ maxLength: 100 });
 const FullName = Type.String({ maxLength: 255 });
 const Email = Type.String({ maxLength: 255, description: 'Adresse e-mail (stockée en minuscules)' });
@@ -64,6 +84,9 @@ export const UserSelfUpdateResponseSchema = Type.Object({
   expires_in: Type.Optional(TokenResponseSchema.properties.expires_in),
 });
 
+/** PUT /users/update answers the profile, with the new session's tokens after a password change. */
+export type UserSelfUpdateOut = UserOut & Partial<TokenPair>;
+
 /** PATCH /users/{id}: absent or null = unchanged, except `client_id: null`, which unlinks the client. */
 export const UserPatchSchema = Type.Object({
   full_name: Type.Optional(Type.Union([FullName, Type.Null()])),
@@ -83,6 +106,6 @@ export const UserListQuerySchema = Type.Object({
   is_active: Type.Optional(QueryBoolean),
   client_id: Type.Optional(ClientId),
   q: Type.Optional(Type.String({ maxLength: 255, description: 'Recherche (username, nom complet, e-mail), insensible à la casse' })),
-  // Users were not paginated by the legacy service: default limit 500 (api.md §1).
+  // Users were not paginated by the legacy service: default limit 500 (docs/api.md §1).
   ...paginationQuery({ defaultLimit: 500, sortFields: USER_SORT_FIELDS, defaultSort: 'id' }),
 });

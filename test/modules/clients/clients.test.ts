@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { FakeClock, MINUTE, seedUser } from '../../helpers/auth.js';
+import { before, describe, test } from 'node:test';
+import { MINUTE, seedUser } from '../../helpers/auth.js';
 import { insertClient, insertContrat, insertEquipement, insertIntervention } from '../../helpers/fixtures.js';
-import { assertError, assertIssue, buildWorld, call, snapshot, type World } from './world.js';
+import { assertError, assertIssue, call } from '../../helpers/http.js';
+import { snapshot, useWorld } from './world.js';
 
-const clock = new FakeClock();
-let t: TestApp;
-let w: World;
-
-before(async () => {
-  t = await createTestApp({ clock });
-  w = await buildWorld(t);
-});
-after(async () => {
-  await t.close();
-});
+const { clock, t, w } = useWorld();
 
 const CLIENT_FIELDS = [
   'id',
@@ -52,11 +42,11 @@ function newClient(extra: Record<string, unknown> = {}): Record<string, unknown>
 }
 
 async function post(body: unknown, actor: 'admin' | 'responsable' = 'admin') {
-  return call(t, w, actor, 'POST', '/clients/', { payload: body });
+  return call(t(), 'POST', '/api/v1/clients/', { as: w.tokens[actor], payload: body });
 }
 
 async function countClients(): Promise<number> {
-  return (await snapshot(t, 'clients')).length;
+  return (await snapshot(t(), 'clients')).length;
 }
 
 describe('POST /clients/', () => {
@@ -117,13 +107,13 @@ describe('POST /clients/', () => {
         date_modification: clock.now().toISOString(),
       },
     );
-    const row = await t.app.db.selectFrom('clients').select(['email', 'nom_entreprise']).where('id', '=', body.id).executeTakeFirstOrThrow();
+    const row = await t().db.selectFrom('clients').select(['email', 'nom_entreprise']).where('id', '=', body.id).executeTakeFirstOrThrow();
     assert.deepEqual(row, { email: 'salma.idrissi@atlas-froid.ma', nom_entreprise: 'Atlas Froid Industrie' });
   });
 
   test('required fields only: the column defaults; explicit nulls on defaulted columns give the defaults too', async () => {
     for (const extra of [{}, { type_client: null, pays: null, niveau_service: null, is_active: null }]) {
-      const response = await call(t, w, 'responsable', 'POST', '/clients', { payload: newClient(extra) });
+      const response = await call(t(), 'POST', '/api/v1/clients', { as: w.tokens.responsable, payload: newClient(extra) });
       assert.equal(response.statusCode, 201, response.body);
       const body = response.json();
       assert.equal(body.type_client, 'entreprise');
@@ -199,10 +189,10 @@ describe('POST /clients/', () => {
 
   test('422 for an empty JSON body, a JSON array and malformed JSON', async () => {
     const before = await countClients();
-    const empty = await call(t, w, 'admin', 'POST', '/clients/', { headers: { 'content-type': 'application/json' } });
+    const empty = await call(t(), 'POST', '/api/v1/clients/', { as: w.tokens.admin, headers: { 'content-type': 'application/json' } });
     assertError(empty, 422, 'Erreur de validation des données');
     assertError(await post([newClient()]), 422, 'Erreur de validation des données');
-    const malformed = await call(t, w, 'admin', 'POST', '/clients/', { payload: '{"nom_entreprise": ', headers: { 'content-type': 'application/json' } });
+    const malformed = await call(t(), 'POST', '/api/v1/clients/', { as: w.tokens.admin, payload: '{"nom_entreprise": ', headers: { 'content-type': 'application/json' } });
     assertIssue(malformed, ['body'], 'json_invalid');
     assert.equal(await countClients(), before);
   });
@@ -215,17 +205,17 @@ describe('GET /clients/{client_id}', () => {
       ['responsable', '/api/v1', `/clients/${w.c2}/`],
       ['admin', '', `/clients/${w.c1}`],
     ] as const) {
-      const response = await call(t, w, actor, 'GET', path, { prefix });
+      const response = await call(t(), 'GET', `${prefix}${path}`, { as: w.tokens[actor] });
       assert.equal(response.statusCode, 200, response.body);
       assert.deepEqual(Object.keys(response.json()).sort(), CLIENT_FIELDS);
     }
-    assert.equal((await call(t, w, 'admin', 'GET', `/clients/${w.c1}`)).json().nom_entreprise, 'Société Une');
+    assert.equal((await call(t(), 'GET', `/api/v1/clients/${w.c1}`, { as: w.tokens.admin })).json().nom_entreprise, 'Société Une');
   });
 
   test('404 "Client introuvable" for an unknown id; 422 for a non-positive or non-integer id', async () => {
-    assertError(await call(t, w, 'admin', 'GET', '/clients/987654'), 404, 'Client introuvable');
+    assertError(await call(t(), 'GET', '/api/v1/clients/987654', { as: w.tokens.admin }), 404, 'Client introuvable');
     for (const id of ['0', '-3', 'abc', '1.5']) {
-      assertIssue(await call(t, w, 'admin', 'GET', `/clients/${id}`), ['path', 'client_id'], id === 'abc' || id === '1.5' ? 'type' : 'range');
+      assertIssue(await call(t(), 'GET', `/api/v1/clients/${id}`, { as: w.tokens.admin }), ['path', 'client_id'], id === 'abc' || id === '1.5' ? 'type' : 'range');
     }
   });
 });
@@ -233,9 +223,10 @@ describe('GET /clients/{client_id}', () => {
 describe('PATCH /clients/{client_id}', () => {
   test('updates the given columns only and date_modification; null or blank clears an optional column', async () => {
     const id = (await post(newClient({ ville: 'Fès', telephone: '0535000000', notes: 'à garder' }))).json().id;
-    const created = (await call(t, w, 'admin', 'GET', `/clients/${id}`)).json();
+    const created = (await call(t(), 'GET', `/api/v1/clients/${id}`, { as: w.tokens.admin })).json();
     clock.advance(5 * MINUTE);
-    const response = await call(t, w, 'responsable', 'PATCH', `/clients/${id}`, {
+    const response = await call(t(), 'PATCH', `/api/v1/clients/${id}`, {
+      as: w.tokens.responsable,
       payload: { ville: ' Meknès ', telephone: null, region: '', email: 'NOUVEAU@Exemple.MA', niveau_service: 'basique', is_active: false },
     });
     assert.equal(response.statusCode, 200, response.body);
@@ -255,61 +246,61 @@ describe('PATCH /clients/{client_id}', () => {
 
   test('an empty body (or an empty JSON body) changes nothing, not even date_modification', async () => {
     const id = (await post(newClient())).json().id;
-    const before = (await call(t, w, 'admin', 'GET', `/clients/${id}`)).json();
+    const before = (await call(t(), 'GET', `/api/v1/clients/${id}`, { as: w.tokens.admin })).json();
     clock.advance(MINUTE);
-    const empty = await call(t, w, 'admin', 'PATCH', `/clients/${id}`, { headers: { 'content-type': 'application/json' } });
+    const empty = await call(t(), 'PATCH', `/api/v1/clients/${id}`, { as: w.tokens.admin, headers: { 'content-type': 'application/json' } });
     assert.equal(empty.statusCode, 200, empty.body);
     assert.deepEqual(empty.json(), before);
-    const emptyObject = await call(t, w, 'admin', 'PATCH', `/clients/${id}`, { payload: {} });
+    const emptyObject = await call(t(), 'PATCH', `/api/v1/clients/${id}`, { as: w.tokens.admin, payload: {} });
     assert.deepEqual(emptyObject.json(), before);
   });
 
   test('renaming to its own name in another case is allowed; to another client\'s name → 409', async () => {
     const id = (await post(newClient({ nom_entreprise: 'Casa Énergie' }))).json().id;
-    const own = await call(t, w, 'admin', 'PATCH', `/clients/${id}`, { payload: { nom_entreprise: 'CASA ÉNERGIE' } });
+    const own = await call(t(), 'PATCH', `/api/v1/clients/${id}`, { as: w.tokens.admin, payload: { nom_entreprise: 'CASA ÉNERGIE' } });
     assert.equal(own.statusCode, 200, own.body);
     assert.equal(own.json().nom_entreprise, 'CASA ÉNERGIE');
-    const before = await snapshot(t, 'clients');
-    assertError(await call(t, w, 'admin', 'PATCH', `/clients/${id}`, { payload: { nom_entreprise: 'société une' } }), 409, 'Client déjà existant');
-    assert.deepEqual(await snapshot(t, 'clients'), before);
+    const before = await snapshot(t(), 'clients');
+    assertError(await call(t(), 'PATCH', `/api/v1/clients/${id}`, { as: w.tokens.admin, payload: { nom_entreprise: 'société une' } }), 409, 'Client déjà existant');
+    assert.deepEqual(await snapshot(t(), 'clients'), before);
   });
 
   test('409 "ICE déjà utilisé", 422 ICE invalide; its own ICE again is fine; nothing written on refusal', async () => {
     await post(newClient({ ice: '999888777666555' }));
     const id = (await post(newClient({ ice: '000111222333444' }))).json().id;
-    const before = await snapshot(t, 'clients');
-    assertError(await call(t, w, 'admin', 'PATCH', `/clients/${id}`, { payload: { ice: '999888777666555' } }), 409, 'ICE déjà utilisé');
-    assertError(await call(t, w, 'admin', 'PATCH', `/clients/${id}`, { payload: { ice: '12' } }), 422, 'ICE invalide (15 chiffres attendus)');
-    assert.deepEqual(await snapshot(t, 'clients'), before);
-    const same = await call(t, w, 'admin', 'PATCH', `/clients/${id}`, { payload: { ice: '000111222333444' } });
+    const before = await snapshot(t(), 'clients');
+    assertError(await call(t(), 'PATCH', `/api/v1/clients/${id}`, { as: w.tokens.admin, payload: { ice: '999888777666555' } }), 409, 'ICE déjà utilisé');
+    assertError(await call(t(), 'PATCH', `/api/v1/clients/${id}`, { as: w.tokens.admin, payload: { ice: '12' } }), 422, 'ICE invalide (15 chiffres attendus)');
+    assert.deepEqual(await snapshot(t(), 'clients'), before);
+    const same = await call(t(), 'PATCH', `/api/v1/clients/${id}`, { as: w.tokens.admin, payload: { ice: '000111222333444' } });
     assert.equal(same.statusCode, 200);
-    const cleared = await call(t, w, 'admin', 'PATCH', `/clients/${id}`, { payload: { ice: null } });
+    const cleared = await call(t(), 'PATCH', `/api/v1/clients/${id}`, { as: w.tokens.admin, payload: { ice: null } });
     assert.equal(cleared.json().ice, null);
   });
 
   test('422 on bad input (null on a required column, enum, type, length); 404 for an unknown client', async () => {
-    const before = await snapshot(t, 'clients');
+    const before = await snapshot(t(), 'clients');
     const path = `/clients/${w.c1}`;
-    assertIssue(await call(t, w, 'admin', 'PATCH', path, { payload: { nom_entreprise: null } }), ['body', 'nom_entreprise'], 'missing');
-    assertIssue(await call(t, w, 'admin', 'PATCH', path, { payload: { email: '  ' } }), ['body', 'email'], 'missing');
-    assertIssue(await call(t, w, 'admin', 'PATCH', path, { payload: { email: 'sans-arobase' } }), ['body', 'email'], 'format');
-    assertIssue(await call(t, w, 'admin', 'PATCH', path, { payload: { is_active: null } }), ['body', 'is_active'], 'missing');
-    assertIssue(await call(t, w, 'admin', 'PATCH', path, { payload: { type_client: 'pme' } }), ['body', 'type_client'], 'enum');
-    assertIssue(await call(t, w, 'admin', 'PATCH', path, { payload: { ville: ['a', 'b'] } }), ['body', 'ville'], 'type');
-    assertIssue(await call(t, w, 'admin', 'PATCH', path, { payload: { region: 'r'.repeat(101) } }), ['body', 'region'], 'too_long');
-    assert.deepEqual(await snapshot(t, 'clients'), before);
-    assertError(await call(t, w, 'admin', 'PATCH', '/clients/987654', { payload: { ville: 'Oujda' } }), 404, 'Client introuvable');
+    assertIssue(await call(t(), 'PATCH', `/api/v1${path}`, { as: w.tokens.admin, payload: { nom_entreprise: null } }), ['body', 'nom_entreprise'], 'missing');
+    assertIssue(await call(t(), 'PATCH', `/api/v1${path}`, { as: w.tokens.admin, payload: { email: '  ' } }), ['body', 'email'], 'missing');
+    assertIssue(await call(t(), 'PATCH', `/api/v1${path}`, { as: w.tokens.admin, payload: { email: 'sans-arobase' } }), ['body', 'email'], 'format');
+    assertIssue(await call(t(), 'PATCH', `/api/v1${path}`, { as: w.tokens.admin, payload: { is_active: null } }), ['body', 'is_active'], 'missing');
+    assertIssue(await call(t(), 'PATCH', `/api/v1${path}`, { as: w.tokens.admin, payload: { type_client: 'pme' } }), ['body', 'type_client'], 'enum');
+    assertIssue(await call(t(), 'PATCH', `/api/v1${path}`, { as: w.tokens.admin, payload: { ville: ['a', 'b'] } }), ['body', 'ville'], 'type');
+    assertIssue(await call(t(), 'PATCH', `/api/v1${path}`, { as: w.tokens.admin, payload: { region: 'r'.repeat(101) } }), ['body', 'region'], 'too_long');
+    assert.deepEqual(await snapshot(t(), 'clients'), before);
+    assertError(await call(t(), 'PATCH', '/api/v1/clients/987654', { as: w.tokens.admin, payload: { ville: 'Oujda' } }), 404, 'Client introuvable');
   });
 });
 
 describe('DELETE /clients/{client_id}', () => {
   test('204 with an empty body, audited data.deleted; the client is gone', async () => {
     const id = (await post(newClient({ nom_entreprise: 'À supprimer' }))).json().id;
-    const response = await call(t, w, 'responsable', 'DELETE', `/clients/${id}`, { headers: { 'content-type': 'application/json' } });
+    const response = await call(t(), 'DELETE', `/api/v1/clients/${id}`, { as: w.tokens.responsable, headers: { 'content-type': 'application/json' } });
     assert.equal(response.statusCode, 204, response.body);
     assert.equal(response.body, '');
-    assertError(await call(t, w, 'admin', 'GET', `/clients/${id}`), 404, 'Client introuvable');
-    const audit = await t.app.db
+    assertError(await call(t(), 'GET', `/api/v1/clients/${id}`, { as: w.tokens.admin }), 404, 'Client introuvable');
+    const audit = await t().db
       .selectFrom('audit_events')
       .select(['event_type', 'outcome', 'actor_user_id', 'actor_role', 'resource_type', 'resource_id', 'details'])
       .where('event_type', '=', 'data.deleted')
@@ -318,29 +309,29 @@ describe('DELETE /clients/{client_id}', () => {
     assert.deepEqual(audit, [
       { event_type: 'data.deleted', outcome: 'success', actor_user_id: w.userIds.responsable, actor_role: 'responsable', resource_type: 'client', resource_id: String(id), details: { nom_entreprise: 'À supprimer' } },
     ]);
-    assertError(await call(t, w, 'admin', 'DELETE', `/clients/${id}`), 404, 'Client introuvable');
+    assertError(await call(t(), 'DELETE', `/api/v1/clients/${id}`, { as: w.tokens.admin }), 404, 'Client introuvable');
   });
 
   test('409 while a user, a contract, an equipment item or an intervention refers to it; nothing deleted', async () => {
-    const db = t.app.db;
+    const db = t().db;
     const withUser = await insertClient(db);
-    await seedUser(t, 'client', { clientId: withUser });
+    await seedUser(t(), 'client', { clientId: withUser });
     const withContrat = await insertClient(db);
     await insertContrat(db, withContrat);
     const withEquipement = await insertClient(db);
     await insertEquipement(db, { client_id: withEquipement });
     const withIntervention = await insertClient(db);
     await insertIntervention(db, await insertEquipement(db), { client_id: withIntervention });
-    const before = await snapshot(t, 'clients');
+    const before = await snapshot(t(), 'clients');
     for (const id of [withUser, withContrat, withEquipement, withIntervention]) {
       assertError(
-        await call(t, w, 'admin', 'DELETE', `/clients/${id}`),
+        await call(t(), 'DELETE', `/api/v1/clients/${id}`, { as: w.tokens.admin }),
         409,
         'Client lié à des utilisateurs, contrats, équipements ou interventions : désactivez-le',
       );
     }
-    assert.deepEqual(await snapshot(t, 'clients'), before);
-    const deactivated = await call(t, w, 'admin', 'PATCH', `/clients/${withContrat}`, { payload: { is_active: false } });
+    assert.deepEqual(await snapshot(t(), 'clients'), before);
+    const deactivated = await call(t(), 'PATCH', `/api/v1/clients/${withContrat}`, { as: w.tokens.admin, payload: { is_active: false } });
     assert.equal(deactivated.json().is_active, false);
   });
 });
@@ -357,7 +348,7 @@ describe('GET /clients/', () => {
   });
 
   async function list(query: Record<string, string | string[]>, actor: 'admin' | 'responsable' = 'admin') {
-    return call(t, w, actor, 'GET', '/clients/', { query });
+    return call(t(), 'GET', '/api/v1/clients/', { as: w.tokens[actor], query });
   }
   function names(response: Awaited<ReturnType<typeof list>>): string[] {
     assert.equal(response.statusCode, 200, response.body);
@@ -419,7 +410,7 @@ describe('GET /clients/', () => {
       ['', '/clients/'],
       ['', '/clients'],
     ] as const) {
-      const response = await call(t, w, 'responsable', 'GET', path, { prefix, query: { q: 'zz liste' } });
+      const response = await call(t(), 'GET', `${prefix}${path}`, { as: w.tokens.responsable, query: { q: 'zz liste' } });
       assert.equal(response.statusCode, 200, `${prefix}${path}`);
       assert.equal(response.headers['x-total-count'], '3');
     }

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { findContratForClient } from '../../../src/modules/clients/repository.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { FakeClock, MINUTE } from '../../helpers/auth.js';
+import { before, describe, test } from 'node:test';
+import { ContratsRepository } from '../../../src/modules/clients/contrats-repository.js';
+import { MINUTE } from '../../helpers/auth.js';
 import { insertClient, insertContrat, insertEquipement, insertIntervention } from '../../helpers/fixtures.js';
-import { assertError, assertIssue, buildWorld, call, snapshot, type World } from './world.js';
+import { assertError, assertIssue, call } from '../../helpers/http.js';
+import { snapshot, useWorld } from './world.js';
 
-const clock = new FakeClock();
-let t: TestApp;
-let w: World;
-
-before(async () => {
-  t = await createTestApp({ clock });
-  w = await buildWorld(t);
-});
-after(async () => {
-  await t.close();
-});
+const { clock, t, w } = useWorld();
 
 const CONTRAT_FIELDS = [
   'id',
@@ -60,15 +50,15 @@ function newContrat(extra: Record<string, unknown> = {}): Record<string, unknown
 }
 
 async function post(body: unknown, actor: 'admin' | 'responsable' = 'admin') {
-  return call(t, w, actor, 'POST', '/contrats/', { payload: body });
+  return call(t(), 'POST', '/api/v1/contrats/', { as: w.tokens[actor], payload: body });
 }
 
 async function patch(id: number, body: unknown) {
-  return call(t, w, 'admin', 'PATCH', `/contrats/${id}`, { payload: body });
+  return call(t(), 'PATCH', `/api/v1/contrats/${id}`, { as: w.tokens.admin, payload: body });
 }
 
 async function countContrats(): Promise<number> {
-  return (await snapshot(t, 'contrats')).length;
+  return (await snapshot(t(), 'contrats')).length;
 }
 
 describe('POST /contrats/', () => {
@@ -208,7 +198,7 @@ describe('POST /contrats/', () => {
     for (const [extra, loc, type] of cases) assertIssue(await post(newContrat(extra)), loc, type);
     const absent = await post({ nom_contrat: 'Sans le reste' });
     for (const field of ['numero_contrat', 'type_contrat', 'date_debut', 'date_fin', 'client_id']) assertIssue(absent, ['body', field], 'missing', 'Champ obligatoire');
-    assertError(await call(t, w, 'admin', 'POST', '/contrats', { headers: { 'content-type': 'application/json' } }), 422, 'Erreur de validation des données');
+    assertError(await call(t(), 'POST', '/api/v1/contrats', { as: w.tokens.admin, headers: { 'content-type': 'application/json' } }), 422, 'Erreur de validation des données');
     assert.equal(await countContrats(), before);
   });
 });
@@ -220,20 +210,20 @@ describe('GET /contrats/{contrat_id}', () => {
       ['responsable', '/api/v1', `/contrats/${w.contratC2}/`],
       ['admin', '', `/contrats/${w.contratC1}`],
     ] as const) {
-      const response = await call(t, w, actor, 'GET', path, { prefix });
+      const response = await call(t(), 'GET', `${prefix}${path}`, { as: w.tokens[actor] });
       assert.equal(response.statusCode, 200, response.body);
       assert.deepEqual(Object.keys(response.json()).sort(), CONTRAT_FIELDS);
     }
-    assert.equal((await call(t, w, 'admin', 'GET', `/contrats/${w.contratC2}`)).json().numero_contrat, 'W-C2-001');
-    assertError(await call(t, w, 'admin', 'GET', '/contrats/987654'), 404, 'Contrat introuvable');
-    assertIssue(await call(t, w, 'admin', 'GET', '/contrats/0'), ['path', 'contrat_id'], 'range');
-    assertIssue(await call(t, w, 'admin', 'GET', '/contrats/x'), ['path', 'contrat_id'], 'type');
+    assert.equal((await call(t(), 'GET', `/api/v1/contrats/${w.contratC2}`, { as: w.tokens.admin })).json().numero_contrat, 'W-C2-001');
+    assertError(await call(t(), 'GET', '/api/v1/contrats/987654', { as: w.tokens.admin }), 404, 'Contrat introuvable');
+    assertIssue(await call(t(), 'GET', '/api/v1/contrats/0', { as: w.tokens.admin }), ['path', 'contrat_id'], 'range');
+    assertIssue(await call(t(), 'GET', '/api/v1/contrats/x', { as: w.tokens.admin }), ['path', 'contrat_id'], 'type');
   });
 });
 
 describe('nb_interventions_utilisees', () => {
   test('counts non-cancelled interventions of the contract created from date_debut to the end of date_fin (Africa/Casablanca days)', async () => {
-    const db = t.app.db;
+    const db = t().db;
     const client = await insertClient(db);
     // June 2026: Casablanca is UTC+1.
     const contrat = await insertContrat(db, client, { date_debut: '2026-06-01', date_fin: '2026-06-30' });
@@ -251,9 +241,9 @@ describe('nb_interventions_utilisees', () => {
     await insertIntervention(db, equipement, { contrat_id: other, date_creation: new Date('2026-06-12T10:00:00Z') });
     await insertIntervention(db, equipement, { date_creation: new Date('2026-06-12T10:00:00Z') });
 
-    const one = await call(t, w, 'admin', 'GET', `/contrats/${contrat}`);
+    const one = await call(t(), 'GET', `/api/v1/contrats/${contrat}`, { as: w.tokens.admin });
     assert.equal(one.json().nb_interventions_utilisees, 4);
-    const list = await call(t, w, 'admin', 'GET', '/contrats/', { query: { client_id: String(client) } });
+    const list = await call(t(), 'GET', '/api/v1/contrats/', { as: w.tokens.admin, query: { client_id: String(client) } });
     assert.deepEqual(
       list.json().map((c: { id: number; nb_interventions_utilisees: number }) => [c.id, c.nb_interventions_utilisees]),
       [
@@ -267,7 +257,7 @@ describe('nb_interventions_utilisees', () => {
 describe('PATCH /contrats/{contrat_id}', () => {
   test('updates the given columns and date_modification; null clears an optional column', async () => {
     const id = (await post(newContrat({ montant_annuel: 5000, temps_reponse_urgence_h: 8, description: 'garder' }))).json().id;
-    const created = (await call(t, w, 'admin', 'GET', `/contrats/${id}`)).json();
+    const created = (await call(t(), 'GET', `/api/v1/contrats/${id}`, { as: w.tokens.admin })).json();
     clock.advance(10 * MINUTE);
     const response = await patch(id, { statut: 'en_cours', montant_annuel: null, temps_reponse_urgence_h: 2, date_fin: '2027-06-30', nom_contrat: ' Renommé ' });
     assert.equal(response.statusCode, 200, response.body);
@@ -284,13 +274,13 @@ describe('PATCH /contrats/{contrat_id}', () => {
 
   test('date_fin ≥ date_debut against the stored value of the other date; nothing written on refusal', async () => {
     const id = (await post(newContrat({ date_debut: '2026-03-01', date_fin: '2026-09-30' }))).json().id;
-    const before = await snapshot(t, 'contrats');
+    const before = await snapshot(t(), 'contrats');
     assertError(await patch(id, { date_fin: '2026-02-28' }), 422, DATES_ORDER);
     assertError(await patch(id, { date_debut: '2026-10-01' }), 422, DATES_ORDER);
     assertError(await patch(id, { date_debut: '2026-10-01', date_fin: '2026-09-01' }), 422, DATES_ORDER);
     assertIssue(await patch(id, { date_fin: '2026-09-31' }), ['body', 'date_fin'], 'format');
     assertIssue(await patch(id, { date_debut: null }), ['body', 'date_debut'], 'missing');
-    assert.deepEqual(await snapshot(t, 'contrats'), before);
+    assert.deepEqual(await snapshot(t(), 'contrats'), before);
     const moved = await patch(id, { date_debut: '2026-09-30' });
     assert.equal(moved.statusCode, 200, moved.body);
     assert.deepEqual([moved.json().date_debut, moved.json().date_fin], ['2026-09-30', '2026-09-30']);
@@ -298,16 +288,16 @@ describe('PATCH /contrats/{contrat_id}', () => {
 
   test('409 number taken, 404 unknown client, 404 unknown contract; its own number again is fine', async () => {
     const id = (await post(newContrat())).json().id;
-    const own = (await call(t, w, 'admin', 'GET', `/contrats/${id}`)).json().numero_contrat;
-    const before = await snapshot(t, 'contrats');
+    const own = (await call(t(), 'GET', `/api/v1/contrats/${id}`, { as: w.tokens.admin })).json().numero_contrat;
+    const before = await snapshot(t(), 'contrats');
     assertError(await patch(id, { numero_contrat: 'W-C2-001' }), 409, 'Numéro de contrat déjà utilisé');
     assertError(await patch(id, { client_id: 987654 }), 404, 'Client introuvable');
     assertIssue(await patch(id, { statut: null }), ['body', 'statut'], 'missing');
     assertIssue(await patch(id, { statut: 'termine' }), ['body', 'statut'], 'enum');
     assertIssue(await patch(id, { devise: 'mad' }), ['body', 'devise'], 'format');
     assertIssue(await patch(id, { temps_reponse_normal_h: 0 }), ['body', 'temps_reponse_normal_h'], 'range');
-    assert.deepEqual(await snapshot(t, 'contrats'), before);
-    assertError(await call(t, w, 'admin', 'PATCH', '/contrats/987654', { payload: { nom_contrat: 'x' } }), 404, 'Contrat introuvable');
+    assert.deepEqual(await snapshot(t(), 'contrats'), before);
+    assertError(await call(t(), 'PATCH', '/api/v1/contrats/987654', { as: w.tokens.admin, payload: { nom_contrat: 'x' } }), 404, 'Contrat introuvable');
     assert.equal((await patch(id, { numero_contrat: own })).statusCode, 200);
   });
 
@@ -316,17 +306,17 @@ describe('PATCH /contrats/{contrat_id}', () => {
     const moved = await patch(id, { client_id: w.c2 });
     assert.equal(moved.statusCode, 200, moved.body);
     assert.equal(moved.json().client_id, w.c2);
-    await insertEquipement(t.app.db, { client_id: w.c2, contrat_id: id });
-    const before = await snapshot(t, 'contrats');
+    await insertEquipement(t().db, { client_id: w.c2, contrat_id: id });
+    const before = await snapshot(t(), 'contrats');
     assertError(await patch(id, { client_id: w.c1 }), 409, 'Contrat utilisé par des équipements ou des interventions : son client ne peut pas changer');
-    assert.deepEqual(await snapshot(t, 'contrats'), before);
+    assert.deepEqual(await snapshot(t(), 'contrats'), before);
   });
 
   test('an empty JSON body changes nothing', async () => {
     const id = (await post(newContrat())).json().id;
-    const before = (await call(t, w, 'admin', 'GET', `/contrats/${id}`)).json();
+    const before = (await call(t(), 'GET', `/api/v1/contrats/${id}`, { as: w.tokens.admin })).json();
     clock.advance(MINUTE);
-    const response = await call(t, w, 'admin', 'PATCH', `/contrats/${id}`, { headers: { 'content-type': 'application/json' } });
+    const response = await call(t(), 'PATCH', `/api/v1/contrats/${id}`, { as: w.tokens.admin, headers: { 'content-type': 'application/json' } });
     assert.equal(response.statusCode, 200, response.body);
     assert.deepEqual(response.json(), before);
   });
@@ -335,10 +325,10 @@ describe('PATCH /contrats/{contrat_id}', () => {
 describe('DELETE /contrats/{contrat_id}', () => {
   test('204, audited data.deleted; then 404', async () => {
     const id = (await post(newContrat({ numero_contrat: 'CTR-DEL-1' }))).json().id;
-    const response = await call(t, w, 'admin', 'DELETE', `/contrats/${id}`, { headers: { 'content-type': 'application/json' } });
+    const response = await call(t(), 'DELETE', `/api/v1/contrats/${id}`, { as: w.tokens.admin, headers: { 'content-type': 'application/json' } });
     assert.equal(response.statusCode, 204, response.body);
     assert.equal(response.body, '');
-    const audit = await t.app.db
+    const audit = await t().db
       .selectFrom('audit_events')
       .select(['event_type', 'outcome', 'actor_user_id', 'resource_type', 'resource_id', 'details'])
       .where('event_type', '=', 'data.deleted')
@@ -347,21 +337,21 @@ describe('DELETE /contrats/{contrat_id}', () => {
     assert.deepEqual(audit, [
       { event_type: 'data.deleted', outcome: 'success', actor_user_id: w.userIds.admin, resource_type: 'contrat', resource_id: String(id), details: { numero_contrat: 'CTR-DEL-1', client_id: w.c1 } },
     ]);
-    assertError(await call(t, w, 'admin', 'GET', `/contrats/${id}`), 404, 'Contrat introuvable');
-    assertError(await call(t, w, 'admin', 'DELETE', `/contrats/${id}`), 404, 'Contrat introuvable');
+    assertError(await call(t(), 'GET', `/api/v1/contrats/${id}`, { as: w.tokens.admin }), 404, 'Contrat introuvable');
+    assertError(await call(t(), 'DELETE', `/api/v1/contrats/${id}`, { as: w.tokens.admin }), 404, 'Contrat introuvable');
   });
 
   test("409 while equipment or an intervention refers to it (even a cancelled one); then resilie works", async () => {
-    const db = t.app.db;
+    const db = t().db;
     const viaEquipement = (await post(newContrat())).json().id;
     await insertEquipement(db, { client_id: w.c1, contrat_id: viaEquipement });
     const viaIntervention = (await post(newContrat())).json().id;
     await insertIntervention(db, await insertEquipement(db), { contrat_id: viaIntervention, statut: 'annulee' });
-    const before = await snapshot(t, 'contrats');
+    const before = await snapshot(t(), 'contrats');
     for (const id of [viaEquipement, viaIntervention]) {
-      assertError(await call(t, w, 'admin', 'DELETE', `/contrats/${id}`), 409, "Contrat utilisé par des équipements ou des interventions : passez-le au statut 'resilie'");
+      assertError(await call(t(), 'DELETE', `/api/v1/contrats/${id}`, { as: w.tokens.admin }), 409, "Contrat utilisé par des équipements ou des interventions : passez-le au statut 'resilie'");
     }
-    assert.deepEqual(await snapshot(t, 'contrats'), before);
+    assert.deepEqual(await snapshot(t(), 'contrats'), before);
     assert.equal((await patch(viaEquipement, { statut: 'resilie' })).json().statut, 'resilie');
   });
 });
@@ -370,7 +360,7 @@ describe('GET /contrats/', () => {
   let client: number;
   let ids: Record<string, number>;
   before(async () => {
-    client = await insertClient(t.app.db);
+    client = await insertClient(t().db);
     const make = async (body: Record<string, unknown>) => (await post(newContrat({ client_id: client, ...body }))).json().id as number;
     ids = {
       b: await make({ numero_contrat: 'L-B', statut: 'en_cours', type_contrat: 'support_technique', date_fin: '2026-06-30' }),
@@ -380,7 +370,7 @@ describe('GET /contrats/', () => {
   });
 
   async function list(query: Record<string, string | string[]>) {
-    return call(t, w, 'admin', 'GET', '/contrats/', { query: { client_id: String(client), ...query } });
+    return call(t(), 'GET', '/api/v1/contrats/', { as: w.tokens.admin, query: { client_id: String(client), ...query } });
   }
   function numeros(response: Awaited<ReturnType<typeof list>>): string[] {
     assert.equal(response.statusCode, 200, response.body);
@@ -388,7 +378,7 @@ describe('GET /contrats/', () => {
   }
 
   test('every contract by id with X-Total-Count; client_id filter', async () => {
-    const all = await call(t, w, 'responsable', 'GET', '/contrats');
+    const all = await call(t(), 'GET', '/api/v1/contrats', { as: w.tokens.responsable });
     assert.equal(all.headers['x-total-count'], String(await countContrats()));
     const response = await list({});
     assert.deepEqual(numeros(response), ['L-B', 'L-A', 'L-C']);
@@ -423,9 +413,10 @@ describe('GET /contrats/', () => {
   });
 });
 
-describe('findContratForClient', () => {
+describe('ContratsRepository.findClientOf', () => {
   test('returns the contract id and its client, or undefined', async () => {
-    assert.deepEqual(await findContratForClient(t.app.db, w.contratC2), { id: w.contratC2, client_id: w.c2 });
-    assert.equal(await findContratForClient(t.app.db, 987654), undefined);
+    const contrats = new ContratsRepository(t().db);
+    assert.deepEqual(await contrats.findClientOf(w.contratC2), { id: w.contratC2, client_id: w.c2 });
+    assert.equal(await contrats.findClientOf(987654), undefined);
   });
 });

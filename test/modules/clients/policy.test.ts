@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError } from '../../../src/lib/errors.js';
-import { normalizeContratInput } from '../../../src/modules/clients/contrats-service.js';
+import { isCalendarDate, normalizeClientInput, normalizeContratInput } from '../../../src/modules/clients/input.js';
 import { clientChangeAllowed, companyScope, inScope, READ_ROLES, WRITE_ROLES } from '../../../src/modules/clients/policy.js';
-import { isCalendarDate, normalizeClientInput } from '../../../src/modules/clients/service.js';
 import { forbiddenRoleMessage, hasRole } from '../../../src/modules/auth/policy.js';
 
 describe('roles (security.md §5: clients, contracts)', () => {
@@ -30,6 +29,10 @@ describe('company scope', () => {
       assert.equal(inScope(scope, 1), true);
       assert.equal(inScope(scope, 987), true);
     }
+  });
+
+  test('the system (jobs, operator commands) sees every company', () => {
+    assert.deepEqual(companyScope({ role: 'system', clientId: null }), { kind: 'all' });
   });
 
   test('a client user sees its own company only', () => {

@@ -1,30 +1,19 @@
 /**
- * security.md §5 for customers and contracts: the matrix operation × role × ownership (C1's own
- * records, C2's, a client account without company), with the exact statuses, messages and audit rows.
+ * docs/security.md §5 for customers and contracts: the matrix operation × role × ownership (C1's
+ * own records, C2's, a client account without company), with the exact statuses, messages and
+ * audit rows.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { FakeClock } from '../../helpers/auth.js';
+import { describe, test } from 'node:test';
 import { insertClient, insertContrat } from '../../helpers/fixtures.js';
-import { assertError, buildWorld, call, snapshot, type Actor, type World } from './world.js';
+import { assertError, call, type Method } from '../../helpers/http.js';
+import { snapshot, useWorld, type Persona, type World } from './world.js';
 
-const clock = new FakeClock();
-let t: TestApp;
-let w: World;
-
-before(async () => {
-  t = await createTestApp({ clock });
-  w = await buildWorld(t);
-});
-after(async () => {
-  await t.close();
-});
+const { t, w } = useWorld();
 
 const READ_FORBIDDEN = 'Accès réservé aux rôles : admin, responsable, client';
 const WRITE_FORBIDDEN = 'Accès réservé aux rôles : admin, responsable';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 interface Operation {
   name: string;
   method: Method;
@@ -53,16 +42,16 @@ const OPERATIONS: Operation[] = [
   { name: 'delete contrat', method: 'DELETE', path: (x) => `/contrats/${x.contratC1}`, write: true },
 ];
 
-async function run(actor: Actor | null, op: Operation) {
-  return call(t, w, actor, op.method, op.path(w), { payload: op.payload?.(w) });
+async function run(actor: Persona, op: Operation) {
+  return call(t(), op.method, `/api/v1${op.path(w)}`, { as: w.tokens[actor], payload: op.payload?.(w) });
 }
 
 async function worldSnapshot() {
-  return { clients: await snapshot(t, 'clients'), contrats: await snapshot(t, 'contrats') };
+  return { clients: await snapshot(t(), 'clients'), contrats: await snapshot(t(), 'contrats') };
 }
 
 async function deniedEvents(userId: number) {
-  return t.app.db
+  return t().db
     .selectFrom('audit_events')
     .select(['event_type', 'outcome', 'actor_user_id', 'actor_role', 'resource_type', 'resource_id', 'details'])
     .where('event_type', '=', 'rbac.denied')
@@ -75,7 +64,7 @@ describe('no token', () => {
   test('401 "Non authentifié" on every route, at /api/v1 and at the root', async () => {
     for (const op of OPERATIONS) {
       for (const prefix of ['/api/v1', '']) {
-        const response = await call(t, w, null, op.method, op.path(w), { payload: op.payload?.(w), prefix });
+        const response = await call(t(), op.method, `${prefix}${op.path(w)}`, { payload: op.payload?.(w) });
         assertError(response, 401, 'Non authentifié');
         assert.equal(response.headers['www-authenticate'], 'Bearer');
       }
@@ -100,45 +89,45 @@ describe('technicien', () => {
   });
 
   test('403 also on C2 ids and unknown ids (the role check comes first)', async () => {
-    assertError(await call(t, w, 'technicien', 'GET', `/clients/${w.c2}`), 403, READ_FORBIDDEN);
-    assertError(await call(t, w, 'technicien', 'GET', '/contrats/987654'), 403, READ_FORBIDDEN);
-    assertError(await call(t, w, 'technicien', 'DELETE', `/contrats/${w.contratC2}`), 403, WRITE_FORBIDDEN);
+    assertError(await call(t(), 'GET', `/api/v1/clients/${w.c2}`, { as: w.tokens.technicien }), 403, READ_FORBIDDEN);
+    assertError(await call(t(), 'GET', '/api/v1/contrats/987654', { as: w.tokens.technicien }), 403, READ_FORBIDDEN);
+    assertError(await call(t(), 'DELETE', `/api/v1/contrats/${w.contratC2}`, { as: w.tokens.technicien }), 403, WRITE_FORBIDDEN);
   });
 });
 
 describe('client of C1', () => {
   test('lists contain C1 rows only, X-Total-Count counts them only, filters cannot widen the scope', async () => {
-    const clients = await call(t, w, 'clientC1', 'GET', '/clients/');
+    const clients = await call(t(), 'GET', '/api/v1/clients/', { as: w.tokens.clientC1 });
     assert.equal(clients.statusCode, 200);
     assert.deepEqual(clients.json().map((c: { id: number }) => c.id), [w.c1]);
     assert.equal(clients.headers['x-total-count'], '1');
-    const byName = await call(t, w, 'clientC1', 'GET', '/clients/', { query: { q: 'Société Deux' } });
+    const byName = await call(t(), 'GET', '/api/v1/clients/', { as: w.tokens.clientC1, query: { q: 'Société Deux' } });
     assert.deepEqual(byName.json(), []);
     assert.equal(byName.headers['x-total-count'], '0');
 
-    const contrats = await call(t, w, 'clientC1', 'GET', '/contrats/');
+    const contrats = await call(t(), 'GET', '/api/v1/contrats/', { as: w.tokens.clientC1 });
     assert.equal(contrats.statusCode, 200);
     assert.deepEqual(contrats.json().map((c: { id: number }) => c.id), [w.contratC1]);
     assert.equal(contrats.headers['x-total-count'], '1');
-    const other = await call(t, w, 'clientC1', 'GET', '/contrats/', { query: { client_id: String(w.c2) } });
+    const other = await call(t(), 'GET', '/api/v1/contrats/', { as: w.tokens.clientC1, query: { client_id: String(w.c2) } });
     assert.deepEqual(other.json(), []);
     assert.equal(other.headers['x-total-count'], '0');
   });
 
   test('reads its own company and contract (200)', async () => {
-    const client = await call(t, w, 'clientC1', 'GET', `/clients/${w.c1}`);
+    const client = await call(t(), 'GET', `/api/v1/clients/${w.c1}`, { as: w.tokens.clientC1 });
     assert.equal(client.statusCode, 200);
     assert.equal(client.json().id, w.c1);
-    const contrat = await call(t, w, 'clientC1', 'GET', `/contrats/${w.contratC1}`, { prefix: '' });
+    const contrat = await call(t(), 'GET', `/contrats/${w.contratC1}`, { as: w.tokens.clientC1 });
     assert.equal(contrat.statusCode, 200);
     assert.equal(contrat.json().client_id, w.c1);
   });
 
   test("C2's client and contract → 404 with the normal messages, audited rbac.denied hors_perimetre", async () => {
-    assertError(await call(t, w, 'clientC1', 'GET', `/clients/${w.c2}`), 404, 'Client introuvable');
-    assertError(await call(t, w, 'clientC1', 'GET', `/contrats/${w.contratC2}`), 404, 'Contrat introuvable');
+    assertError(await call(t(), 'GET', `/api/v1/clients/${w.c2}`, { as: w.tokens.clientC1 }), 404, 'Client introuvable');
+    assertError(await call(t(), 'GET', `/api/v1/contrats/${w.contratC2}`, { as: w.tokens.clientC1 }), 404, 'Contrat introuvable');
     // An unknown id: the same answer, but nothing to audit.
-    assertError(await call(t, w, 'clientC1', 'GET', '/clients/987654'), 404, 'Client introuvable');
+    assertError(await call(t(), 'GET', '/api/v1/clients/987654', { as: w.tokens.clientC1 }), 404, 'Client introuvable');
     const events = await deniedEvents(w.userIds.clientC1);
     assert.deepEqual(events, [
       { event_type: 'rbac.denied', outcome: 'denied', actor_user_id: w.userIds.clientC1, actor_role: 'client', resource_type: 'client', resource_id: String(w.c2), details: { reason: 'hors_perimetre' } },
@@ -151,33 +140,33 @@ describe('client of C1', () => {
     for (const op of OPERATIONS.filter((o) => o.write)) {
       assertError(await run('clientC1', op), 403, WRITE_FORBIDDEN);
     }
-    assertError(await call(t, w, 'clientC1', 'PATCH', `/clients/${w.c2}`, { payload: { ville: 'x' } }), 403, WRITE_FORBIDDEN);
-    assertError(await call(t, w, 'clientC1', 'DELETE', `/contrats/${w.contratC2}`), 403, WRITE_FORBIDDEN);
+    assertError(await call(t(), 'PATCH', `/api/v1/clients/${w.c2}`, { as: w.tokens.clientC1, payload: { ville: 'x' } }), 403, WRITE_FORBIDDEN);
+    assertError(await call(t(), 'DELETE', `/api/v1/contrats/${w.contratC2}`, { as: w.tokens.clientC1 }), 403, WRITE_FORBIDDEN);
     assert.deepEqual(await worldSnapshot(), before);
   });
 });
 
 describe('client of C2', () => {
   test("sees C2 only; C1's records → 404", async () => {
-    const clients = await call(t, w, 'clientC2', 'GET', '/clients');
+    const clients = await call(t(), 'GET', '/api/v1/clients', { as: w.tokens.clientC2 });
     assert.deepEqual(clients.json().map((c: { id: number }) => c.id), [w.c2]);
-    const contrats = await call(t, w, 'clientC2', 'GET', '/contrats');
+    const contrats = await call(t(), 'GET', '/api/v1/contrats', { as: w.tokens.clientC2 });
     assert.deepEqual(contrats.json().map((c: { id: number }) => c.id), [w.contratC2]);
-    assertError(await call(t, w, 'clientC2', 'GET', `/clients/${w.c1}`), 404, 'Client introuvable');
-    assertError(await call(t, w, 'clientC2', 'GET', `/contrats/${w.contratC1}`), 404, 'Contrat introuvable');
+    assertError(await call(t(), 'GET', `/api/v1/clients/${w.c1}`, { as: w.tokens.clientC2 }), 404, 'Client introuvable');
+    assertError(await call(t(), 'GET', `/api/v1/contrats/${w.contratC1}`, { as: w.tokens.clientC2 }), 404, 'Contrat introuvable');
   });
 });
 
 describe('client account without company', () => {
   test('empty lists with X-Total-Count 0; every record → 404', async () => {
     for (const path of ['/clients/', '/contrats/']) {
-      const response = await call(t, w, 'clientNone', 'GET', path);
+      const response = await call(t(), 'GET', `/api/v1${path}`, { as: w.tokens.clientNone });
       assert.equal(response.statusCode, 200);
       assert.deepEqual(response.json(), []);
       assert.equal(response.headers['x-total-count'], '0');
     }
-    assertError(await call(t, w, 'clientNone', 'GET', `/clients/${w.c1}`), 404, 'Client introuvable');
-    assertError(await call(t, w, 'clientNone', 'GET', `/contrats/${w.contratC2}`), 404, 'Contrat introuvable');
+    assertError(await call(t(), 'GET', `/api/v1/clients/${w.c1}`, { as: w.tokens.clientNone }), 404, 'Client introuvable');
+    assertError(await call(t(), 'GET', `/api/v1/contrats/${w.contratC2}`, { as: w.tokens.clientNone }), 404, 'Contrat introuvable');
     assert.equal((await deniedEvents(w.userIds.clientNone)).length, 2);
   });
 });
@@ -185,36 +174,37 @@ describe('client account without company', () => {
 describe('admin and responsable', () => {
   for (const actor of ['admin', 'responsable'] as const) {
     test(`${actor}: reads everything, and every write succeeds`, async () => {
-      const clients = await call(t, w, actor, 'GET', '/clients/');
+      const clients = await call(t(), 'GET', '/api/v1/clients/', { as: w.tokens[actor] });
       assert.equal(clients.statusCode, 200);
       const clientIds = clients.json().map((c: { id: number }) => c.id);
       assert.ok(clientIds.includes(w.c1) && clientIds.includes(w.c2));
-      const contrats = await call(t, w, actor, 'GET', '/contrats/');
+      const contrats = await call(t(), 'GET', '/api/v1/contrats/', { as: w.tokens[actor] });
       const contratIds = contrats.json().map((c: { id: number }) => c.id);
       assert.ok(contratIds.includes(w.contratC1) && contratIds.includes(w.contratC2));
       for (const path of [`/clients/${w.c1}`, `/clients/${w.c2}`, `/contrats/${w.contratC1}`, `/contrats/${w.contratC2}`]) {
-        assert.equal((await call(t, w, actor, 'GET', path)).statusCode, 200, path);
+        assert.equal((await call(t(), 'GET', `/api/v1${path}`, { as: w.tokens[actor] })).statusCode, 200, path);
       }
 
-      const created = await call(t, w, actor, 'POST', '/clients/', { payload: { nom_entreprise: `Créé par ${actor}`, nom_contact: 'X', email: 'x@cree.ma' } });
+      const created = await call(t(), 'POST', '/api/v1/clients/', { as: w.tokens[actor], payload: { nom_entreprise: `Créé par ${actor}`, nom_contact: 'X', email: 'x@cree.ma' } });
       assert.equal(created.statusCode, 201, created.body);
       const clientId = created.json().id;
-      const patched = await call(t, w, actor, 'PATCH', `/clients/${clientId}`, { payload: { ville: 'Oujda' } });
+      const patched = await call(t(), 'PATCH', `/api/v1/clients/${clientId}`, { as: w.tokens[actor], payload: { ville: 'Oujda' } });
       assert.equal(patched.statusCode, 200);
-      const contrat = await call(t, w, actor, 'POST', '/contrats/', {
+      const contrat = await call(t(), 'POST', '/api/v1/contrats/', {
+        as: w.tokens[actor],
         payload: { numero_contrat: `OK-${actor}`, nom_contrat: 'Ok', type_contrat: 'support_technique', date_debut: '2026-01-01', date_fin: '2026-12-31', client_id: clientId },
       });
       assert.equal(contrat.statusCode, 201, contrat.body);
-      assert.equal((await call(t, w, actor, 'PATCH', `/contrats/${contrat.json().id}`, { payload: { statut: 'en_cours' } })).statusCode, 200);
-      assert.equal((await call(t, w, actor, 'DELETE', `/contrats/${contrat.json().id}`)).statusCode, 204);
-      assert.equal((await call(t, w, actor, 'DELETE', `/clients/${clientId}`)).statusCode, 204);
+      assert.equal((await call(t(), 'PATCH', `/api/v1/contrats/${contrat.json().id}`, { as: w.tokens[actor], payload: { statut: 'en_cours' } })).statusCode, 200);
+      assert.equal((await call(t(), 'DELETE', `/api/v1/contrats/${contrat.json().id}`, { as: w.tokens[actor] })).statusCode, 204);
+      assert.equal((await call(t(), 'DELETE', `/api/v1/clients/${clientId}`, { as: w.tokens[actor] })).statusCode, 204);
 
       // Existing fixtures of both companies can be written too.
-      const other = await insertClient(t.app.db);
-      const otherContrat = await insertContrat(t.app.db, other);
-      assert.equal((await call(t, w, actor, 'PATCH', `/contrats/${otherContrat}`, { payload: { nom_contrat: 'Modifié' } })).statusCode, 200);
-      assert.equal((await call(t, w, actor, 'DELETE', `/contrats/${otherContrat}`)).statusCode, 204);
-      assert.equal((await call(t, w, actor, 'DELETE', `/clients/${other}`)).statusCode, 204);
+      const other = await insertClient(t().db);
+      const otherContrat = await insertContrat(t().db, other);
+      assert.equal((await call(t(), 'PATCH', `/api/v1/contrats/${otherContrat}`, { as: w.tokens[actor], payload: { nom_contrat: 'Modifié' } })).statusCode, 200);
+      assert.equal((await call(t(), 'DELETE', `/api/v1/contrats/${otherContrat}`, { as: w.tokens[actor] })).statusCode, 204);
+      assert.equal((await call(t(), 'DELETE', `/api/v1/clients/${other}`, { as: w.tokens[actor] })).statusCode, 204);
     });
   }
 });

@@ -3,29 +3,32 @@
  * logged-in user per role (a client user of C1, one of C2, one without company).
  */
 import assert from 'node:assert/strict';
-import type { LightMyRequestResponse } from 'fastify';
-import type { TestApp } from '../../helpers/app.js';
-import { bearer, login, seedUser, type Tokens } from '../../helpers/auth.js';
+import type { Actor } from '../../../src/lib/actor.js';
+import { AppError, type ErrorStatus } from '../../../src/lib/errors.js';
+import { useTestApp, type TestApp } from '../../helpers/app.js';
+import { FakeClock, login, seedUser, type Tokens } from '../../helpers/auth.js';
 import { insertClient, insertContrat } from '../../helpers/fixtures.js';
 
-export type Actor = 'admin' | 'responsable' | 'technicien' | 'clientC1' | 'clientC2' | 'clientNone';
+export type Persona = 'admin' | 'responsable' | 'technicien' | 'clientC1' | 'clientC2' | 'clientNone';
 
 export interface World {
   c1: number;
   c2: number;
   contratC1: number;
   contratC2: number;
-  tokens: Record<Actor, Tokens>;
-  userIds: Record<Actor, number>;
+  tokens: Record<Persona, Tokens>;
+  userIds: Record<Persona, number>;
+  /** Each persona as the services receive it (what the auth plugin builds from its token). */
+  actors: Record<Persona, Actor>;
 }
 
 export async function buildWorld(t: TestApp): Promise<World> {
-  const db = t.app.db;
+  const db = t.db;
   const c1 = await insertClient(db, { nom_entreprise: 'Société Une', ville: 'Casablanca' });
   const c2 = await insertClient(db, { nom_entreprise: 'Société Deux', ville: 'Rabat' });
   const contratC1 = await insertContrat(db, c1, { numero_contrat: 'W-C1-001' });
   const contratC2 = await insertContrat(db, c2, { numero_contrat: 'W-C2-001' });
-  const specs: [Actor, Parameters<typeof seedUser>[1], number | null][] = [
+  const specs: [Persona, Parameters<typeof seedUser>[1], number | null][] = [
     ['admin', 'admin', null],
     ['responsable', 'responsable', null],
     ['technicien', 'technicien', null],
@@ -33,55 +36,56 @@ export async function buildWorld(t: TestApp): Promise<World> {
     ['clientC2', 'client', c2],
     ['clientNone', 'client', null],
   ];
-  const tokens = {} as Record<Actor, Tokens>;
-  const userIds = {} as Record<Actor, number>;
-  for (const [actor, role, clientId] of specs) {
+  const tokens = {} as Record<Persona, Tokens>;
+  const userIds = {} as Record<Persona, number>;
+  const actors = {} as Record<Persona, Actor>;
+  for (const [persona, role, clientId] of specs) {
     const user = await seedUser(t, role, { clientId });
-    userIds[actor] = user.id;
-    tokens[actor] = await login(t, user);
+    userIds[persona] = user.id;
+    tokens[persona] = await login(t, user);
+    actors[persona] = { userId: user.id, role, clientId, technicienId: null, sessionId: null, ip: '127.0.0.1', userAgent: 'service-test', requestId: `test-${persona}` };
   }
-  return { c1, c2, contratC1, contratC2, tokens, userIds };
+  return { c1, c2, contratC1, contratC2, tokens, userIds, actors };
 }
 
-export interface CallOptions {
-  query?: Record<string, string | string[]>;
-  payload?: unknown;
-  headers?: Record<string, string>;
-  prefix?: string;
-}
-
-/** One request as `actor` (null = no token), under /api/v1 unless `prefix` says otherwise. */
-export async function call(t: TestApp, world: World, actor: Actor | null, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: CallOptions = {}): Promise<LightMyRequestResponse> {
-  return t.app.inject({
-    method,
-    url: `${options.prefix ?? '/api/v1'}${path}`,
-    query: options.query,
-    payload: options.payload as never,
-    headers: { ...(actor ? bearer(world.tokens[actor]) : {}), ...options.headers },
+/**
+ * The file's set-up: an app on a movable clock and its world, built before the first test. `w` is
+ * filled in place, so that tests read `w.c1` directly.
+ */
+export function useWorld(): { clock: FakeClock; t: () => TestApp; w: World } {
+  const clock = new FakeClock();
+  const w = {} as World;
+  const t = useTestApp({ clock }, async (app) => {
+    Object.assign(w, await buildWorld(app));
   });
-}
-
-/** Asserts an error envelope with this status and exact message; returns the details. */
-export function assertError(response: LightMyRequestResponse, status: number, message: string): unknown {
-  assert.equal(response.statusCode, status, response.body);
-  const body = response.json();
-  assert.equal(body.error.message, message, response.body);
-  const codes: Record<number, string> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'RESOURCE_NOT_FOUND', 409: 'CONFLICT', 422: 'VALIDATION_ERROR' };
-  assert.equal(body.error.code, codes[status]);
-  return body.error.details;
-}
-
-/** Asserts a 422 whose details contain an issue at `loc` with `type` (and `msg` when given). */
-export function assertIssue(response: LightMyRequestResponse, loc: (string | number)[], type: string, msg?: string): void {
-  assert.equal(response.statusCode, 422, response.body);
-  const details = response.json().error.details as { loc: unknown[]; type: string; msg: string }[];
-  const found = details.find((d) => JSON.stringify(d.loc) === JSON.stringify(loc));
-  assert.ok(found, `no issue at ${JSON.stringify(loc)}: ${response.body}`);
-  assert.equal(found.type, type, response.body);
-  if (msg !== undefined) assert.equal(found.msg, msg, response.body);
+  return { clock, t, w };
 }
 
 /** The rows of a table, to compare before and after a refused write. */
 export async function snapshot(t: TestApp, table: 'clients' | 'contrats'): Promise<unknown[]> {
-  return t.app.db.selectFrom(table).selectAll().orderBy('id').execute();
+  return t.db.selectFrom(table).selectAll().orderBy('id').execute();
+}
+
+/** Asserts that `work` fails with an AppError of this status and exact message; returns it. */
+export async function rejectsWith(work: Promise<unknown>, status: ErrorStatus, message: string): Promise<AppError> {
+  const error = await work.then(
+    () => assert.fail(`expected a ${status}`),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof AppError, String(error));
+  assert.equal(error.status, status);
+  assert.equal(error.message, message);
+  return error;
+}
+
+/** The audit rows of one event type about one record, oldest first. */
+export async function auditRows(t: TestApp, eventType: string, resourceType: string, resourceId: number) {
+  return t.db
+    .selectFrom('audit_events')
+    .select(['event_type', 'outcome', 'actor_user_id', 'actor_role', 'ip', 'user_agent', 'request_id', 'resource_type', 'resource_id', 'details'])
+    .where('event_type', '=', eventType)
+    .where('resource_type', '=', resourceType)
+    .where('resource_id', '=', String(resourceId))
+    .orderBy('id')
+    .execute();
 }

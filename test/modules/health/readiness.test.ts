@@ -1,12 +1,17 @@
+/**
+ * Readiness over HTTP (docs/operations.md §8) against a database that goes away and comes back, and
+ * during shutdown. The checks one by one are in service.test.ts.
+ */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import pino from 'pino';
-import { buildApp } from '../../src/app.js';
-import { openRuntime } from '../../src/runtime.js';
-import { startEmbeddedPostgres } from '../../src/db/embedded.js';
-import { makeTempDir, testConfig } from '../helpers/app.js';
+import { buildApp } from '../../../src/app.js';
+import { openRuntime } from '../../../src/runtime.js';
+import { startEmbeddedPostgres } from '../../../src/db/embedded.js';
+import { makeTempDir, testConfig, useTestApp } from '../../helpers/app.js';
+import { call } from '../../helpers/http.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -45,15 +50,13 @@ test('readiness answers 503 while the database is down and 200 again once it is 
   }
 });
 
-test('readiness answers 503 once shutdown has begun', async () => {
-  const { createTestApp } = await import('../helpers/app.js');
-  const t = await createTestApp();
-  try {
-    t.app.lifecycle.shuttingDown = true;
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/health/ready' });
+describe('shutdown', () => {
+  const t = useTestApp();
+
+  test('readiness answers 503 once shutdown has begun', async () => {
+    t().app.lifecycle.shuttingDown = true;
+    const response = await call(t(), 'GET', '/api/v1/health/ready');
     assert.equal(response.statusCode, 503);
     assert.equal(response.json().status, 'not_ready');
-  } finally {
-    await t.close();
-  }
+  });
 });
