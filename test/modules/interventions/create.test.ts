@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { useTestApp } from '../../helpers/app.js';
 import { FakeClock } from '../../helpers/auth.js';
 import { assertError, call, errorOf } from '../../helpers/http.js';
 import { buildWorld, countRows, fullName, type Member, type World } from './world.js';
 
 const clock = new FakeClock();
-const t = useTestApp({ clock });
 let w: World;
 
-before(async () => {
+const t = useTestApp({ clock }, async () => {
   w = await buildWorld(t());
 });
 

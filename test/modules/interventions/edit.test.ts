@@ -3,7 +3,7 @@
  * equipment changes (docs/api.md §4.5 "Edits and reassignment").
  */
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { StatutIntervention } from '../../../src/db/schema.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FakeClock, MINUTE } from '../../helpers/auth.js';
@@ -11,10 +11,9 @@ import { assertError, call, errorOf } from '../../helpers/http.js';
 import { buildWorld, fullName, seedIntervention, snapshot, type Member, type World } from './world.js';
 
 const clock = new FakeClock();
-const t = useTestApp({ clock });
 let w: World;
 
-before(async () => {
+const t = useTestApp({ clock }, async () => {
   w = await buildWorld(t());
 });
 

@@ -3,21 +3,20 @@
  * `en_retard` against the injected clock; GET /interventions/{id}/historique sort.
  */
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { useTestApp } from '../../helpers/app.js';
 import { DAY, FakeClock, MINUTE } from '../../helpers/auth.js';
 import { call, errorOf } from '../../helpers/http.js';
 import { buildWorld, fullName, seedIntervention, type World } from './world.js';
 
 const clock = new FakeClock(); // 2026-06-15T08:00:00Z
-const t = useTestApp({ clock });
 let w: World;
 let planningId: number;
 const L: Record<number, number> = {};
 
 const at = (iso: string) => new Date(iso);
 
-before(async () => {
+const t = useTestApp({ clock }, async () => {
   w = await buildWorld(t());
   const planning = await t().db.insertInto('plannings').values({ equipement_id: w.e0, frequence: 'mensuel' }).returning('id').executeTakeFirstOrThrow();
   planningId = planning.id;

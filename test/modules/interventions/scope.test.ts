@@ -3,14 +3,13 @@
  * status change) with the database unchanged and an audit row; lists never contain rows out of scope.
  */
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { useTestApp } from '../../helpers/app.js';
 import { FakeClock } from '../../helpers/auth.js';
 import { call, errorOf } from '../../helpers/http.js';
 import { buildWorld, member, seedIntervention, snapshot, type Member, type World } from './world.js';
 
 const clock = new FakeClock();
-const t = useTestApp({ clock });
 let w: World;
 /** C1's, assigned to T1, with costs. */
 let i1: number;
@@ -23,7 +22,7 @@ let iMif: number;
 /** A technician account without a technician profile. */
 let tNoProfile: Member;
 
-before(async () => {
+const t = useTestApp({ clock }, async () => {
   w = await buildWorld(t());
   i1 = await seedIntervention(t(), w, 'en_cours', { cout_estime: 100.5, cout_reel: 80 });
   i1Open = await seedIntervention(t(), w, 'ouverte');

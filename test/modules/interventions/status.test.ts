@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { StatutIntervention } from '../../../src/db/schema.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FakeClock, MINUTE } from '../../helpers/auth.js';
@@ -8,10 +8,9 @@ import { buildWorld, seedIntervention, snapshot, type Member, type World } from 
 import { ALLOWED } from './transitions.js';
 
 const clock = new FakeClock();
-const t = useTestApp({ clock });
 let w: World;
 
-before(async () => {
+const t = useTestApp({ clock }, async () => {
   w = await buildWorld(t());
 });
 
