@@ -404,7 +404,7 @@ function renderTable(reports: EndpointReport[], settings: Settings, data: DataIn
     '',
     ...formatTable(headers, groups, 2),
   ];
-  out.push(`Targets (issue): list pages app p99 < ${LIST_P99_TARGET_MS} ms, dashboard app p99 < ${DASHBOARD_P99_TARGET_MS} ms, req/s app/bare >= ${REQ_RATIO_TARGET}; operations.md §15 reference: p99 app/bare <= 3`);
+  out.push(`Targets (issue): list pages app p99 < ${LIST_P99_TARGET_MS} ms, dashboard app p99 < ${DASHBOARD_P99_TARGET_MS} ms, req/s app/bare >= ${REQ_RATIO_TARGET}; docs/operations.md §15 reference: p99 app/bare <= 3`);
   const width = Math.max(...reports.map((r) => r.name.length));
   for (const report of reports) {
     const parts = report.targets.map((t) => `${t.name} ${formatNumber(t.value, 2)} ${t.limit}: ${t.met === null ? 'n/a' : t.met ? 'ok' : 'MISSED'}`);
@@ -487,7 +487,7 @@ async function run(settings: Settings): Promise<number> {
       process.stdout.write(`\n${table}\n\n`);
 
       const document = {
-        spec: 'operations.md §15; issue targets: list pages p99 < 20 ms, dashboard p99 < 100 ms, req/s app/bare >= 0.6',
+        spec: 'docs/operations.md §15; issue targets: list pages p99 < 20 ms, dashboard p99 < 100 ms, req/s app/bare >= 0.6',
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         settings,

@@ -1,5 +1,5 @@
 /**
- * npm run seed:demo [-- --scale N --seed S --allow-production]   (operations.md §5)
+ * npm run seed:demo [-- --scale N --seed S --allow-production]   (docs/operations.md §5)
  *
  * Idempotent demo data, written directly to the database (no e-mail, no outbox row). Refuses to
  * run with ENVIRONMENT=production unless --allow-production is given. Prints the accounts and their

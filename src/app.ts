@@ -86,7 +86,7 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   const { config, logger } = runtime;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    // One log line per request is written by the http plugin, with the fields of operations.md §10.
+    // One log line per request is written by the http plugin, with the fields of docs/operations.md §10.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];

@@ -2,7 +2,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import pinoRoll from 'pino-roll';
 import type { AppConfig } from './config/types.js';
 
-/** Field names whose values never reach a log line (security.md §10). */
+/** Field names whose values never reach a log line (docs/security.md §10). */
 const SECRET_FIELDS = ['password', 'current_password', 'new_password', 'refresh_token', 'access_token', 'token', 'sig'];
 
 export const REDACT_PATHS = [
@@ -30,7 +30,7 @@ export function createLogger(config: Pick<AppConfig, 'log' | 'projectName' | 'en
 }
 
 /**
- * stdout, plus the rotated LOG_FILE when set (operations.md §10): same lines in both.
+ * stdout, plus the rotated LOG_FILE when set (docs/operations.md §10): same lines in both.
  */
 export async function createLogDestination(config: Pick<AppConfig, 'log'>): Promise<DestinationStream> {
   const stdout = pino.destination(1);

@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown (operations.md §11): readiness goes 503, the listener closes, in-flight requests
+ * Graceful shutdown (docs/operations.md §11): readiness goes 503, the listener closes, in-flight requests
  * finish (with `Connection: close`), then the pool and the embedded server are closed by the app's
  * onClose hooks. Past the deadline, or on a second signal, connections are destroyed and we exit 1.
  */

@@ -1,5 +1,5 @@
 /**
- * Development and test keys (security.md §11): when SECRET_KEY or FILES_ENC_KEY is missing outside
+ * Development and test keys (docs/security.md §11): when SECRET_KEY or FILES_ENC_KEY is missing outside
  * production, a key is generated once and kept in DATA_DIR, so that sessions and uploaded files
  * survive a restart. Production never generates anything: there a missing key is a config error.
  */

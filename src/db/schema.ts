@@ -1,8 +1,8 @@
 /**
- * Kysely table types for the first-release schema (`domain.md` §3), as created by
+ * Kysely table types for the first-release schema (`docs/domain.md` §3), as created by
  * `src/db/migrations/2026_12_04_000001_initial_schema.ts`.
  *
- * Value mapping (set up by the pool, `operations.md` §3):
+ * Value mapping (set up by the pool, `docs/operations.md` §3):
  * - identity ids, `integer` and `bigint` (int8 is parsed to a JS number; values stay below 2^53)
  *   and `numeric` are `number`. Numeric inputs also accept a decimal string.
  * - `timestamptz` → `Date` (inputs accept a `Date` or an ISO-8601 string).
@@ -10,12 +10,12 @@
  * - `jsonb` → a plain object; `inet` → string; `uuid` → string; `bytea` → `Buffer`.
  *
  * Columns with a database default are `Generated<>` (optional on insert). Enumerations are typed
- * as the literal unions of `domain.md` §2; the `*_VALUES` arrays list them in the spec's order.
+ * as the literal unions of `docs/domain.md` §2; the `*_VALUES` arrays list them in the spec's order.
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 // -------------------------------------------------------------------------------------------------
-// Enumerations (domain.md §2). The CHECK constraints of the migrations hold the same lists.
+// Enumerations (docs/domain.md §2). The CHECK constraints of the migrations hold the same lists.
 // -------------------------------------------------------------------------------------------------
 
 export const ROLE_VALUES = ['admin', 'responsable', 'technicien', 'client'] as const;
@@ -43,7 +43,7 @@ export const STATUTS_INTERVENTION_AVEC_TECHNICIEN = ['affectee', 'en_cours', 'en
 export const PRIORITE_VALUES = ['urgente', 'haute', 'normale', 'basse', 'programmee'] as const;
 export type Priorite = (typeof PRIORITE_VALUES)[number];
 
-/** Stored planning frequencies (the API answers with output labels, see `domain.md` §2). */
+/** Stored planning frequencies (the API answers with output labels, see `docs/domain.md` §2). */
 export const FREQUENCE_VALUES = ['journalier', 'hebdomadaire', 'mensuel', 'trimestriel', 'semestriel', 'annuel'] as const;
 export type Frequence = (typeof FREQUENCE_VALUES)[number];
 
@@ -99,7 +99,7 @@ export type AuditOutcome = (typeof AUDIT_OUTCOME_VALUES)[number];
 export const OUTBOX_STATUS_VALUES = ['pending', 'sending', 'sent', 'failed'] as const;
 type OutboxStatus = (typeof OUTBOX_STATUS_VALUES)[number];
 
-// Closed lists given in the table notes of domain.md §3 (also CHECK-constrained).
+// Closed lists given in the table notes of docs/domain.md §3 (also CHECK-constrained).
 
 export const SESSION_REVOKED_REASON_VALUES = [
   'logout',

@@ -1,5 +1,5 @@
 /**
- * The one error type of the API. The `code` of the envelope depends on the status only (api.md §2).
+ * The one error type of the API. The `code` of the envelope depends on the status only (docs/api.md §2).
  */
 export const ERROR_CODES = {
   400: 'BAD_REQUEST',

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of every list endpoint (api.md §1 "Lists"): `limit`/`offset`/`sort` query schemas,
+ * Shared pieces of every list endpoint (docs/api.md §1 "Lists"): `limit`/`offset`/`sort` query schemas,
  * the sort parser (allow-list → SQL, `id` ascending as the final tie-breaker), query booleans,
  * enum filters, timestamp filters and ILIKE escaping. The count + page runner is src/db/paging.ts,
  * the HTTP side (comma lists, `X-Total-Count`) src/http/lists.ts.
@@ -75,7 +75,7 @@ export const QueryTimestamp = Type.String({
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
-/** Parses a timestamp input (domain.md §1); null when it is not a real date and time. */
+/** Parses a timestamp input (docs/domain.md §1); null when it is not a real date and time. */
 export function parseTimestamp(value: string): Date | null {
   const m = TIMESTAMP.exec(value);
   if (!m) return null;

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-/** The error envelope of api.md §2, declared on every route for the OpenAPI document. */
+/** The error envelope of docs/api.md §2, declared on every route for the OpenAPI document. */
 export const ErrorEnvelopeSchema = Type.Object(
   {
     error: Type.Object({

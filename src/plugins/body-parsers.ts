@@ -1,6 +1,6 @@
 /**
  * Lenient JSON: an empty body with `Content-Type: application/json` means "no body" (the legacy
- * front end sends that on PATCH/DELETE). Prototype keys and deep nesting are refused (security.md §10).
+ * front end sends that on PATCH/DELETE). Prototype keys and deep nesting are refused (docs/security.md §10).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';

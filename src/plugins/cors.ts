@@ -1,5 +1,5 @@
 /**
- * CORS (security.md §6): only the exact origins of CORS_ALLOW_ORIGINS are echoed, always with
+ * CORS (docs/security.md §6): only the exact origins of CORS_ALLOW_ORIGINS are echoed, always with
  * `Vary: Origin`; `Origin: null` and unlisted origins get no CORS header at all.
  */
 import cors, { type FastifyCorsOptions } from '@fastify/cors';

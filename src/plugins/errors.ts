@@ -1,5 +1,5 @@
 /**
- * One mapping from any error to the envelope of api.md §2, plus 404/405 for unknown routes.
+ * One mapping from any error to the envelope of docs/api.md §2, plus 404/405 for unknown routes.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';

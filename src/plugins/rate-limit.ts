@@ -1,5 +1,5 @@
 /**
- * Rate limiting (security.md §4), with @fastify/rate-limit's stores and counting.
+ * Rate limiting (docs/security.md §4), with @fastify/rate-limit's stores and counting.
  *
  * - Global bucket: RATE_LIMIT_PER_MINUTE per client IP per fixed one-minute window, applied by a
  *   root onRequest hook, so unknown routes (scanners) count too.
@@ -13,7 +13,7 @@
  * - Store: Redis (REDIS_URL, keys `mif-erp:rl:global:<ip>` and `mif-erp:rl:auth:<ip>`) shared by
  *   every node, else in process. When Redis fails the limiter lets the request through (fails open)
  *   and logs an error; the readiness route reports `checks.redis: unhealthy` (see `app.redis`).
- * - A 429 goes through the error handler (`AppError` → the envelope of api.md §2) with `Retry-After`;
+ * - A 429 goes through the error handler (`AppError` → the envelope of docs/api.md §2) with `Retry-After`;
  *   it is logged and audited (`security.rate_limited`) at most once per IP per minute.
  */
 import rateLimit from '@fastify/rate-limit';
@@ -37,7 +37,7 @@ declare module 'fastify' {
 
 export const RATE_LIMIT_NAMESPACE = 'mif-erp:rl:';
 const WINDOW_MS = 60_000;
-/** How long readiness waits for PING, and the limiter for any Redis command (operations.md §8). */
+/** How long readiness waits for PING, and the limiter for any Redis command (docs/operations.md §8). */
 export const REDIS_TIMEOUT_MS = 1000;
 /** A Redis outage is logged once, then at most once per interval while it lasts. */
 const REDIS_ERROR_LOG_INTERVAL_MS = 10_000;

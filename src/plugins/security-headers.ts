@@ -1,5 +1,5 @@
 /**
- * Response headers of security.md §7, on every response the application sends (success, errors,
+ * Response headers of docs/security.md §7, on every response the application sends (success, errors,
  * unknown routes, CORS preflights, 429s).
  *
  * Set in one onSend hook rather than with @fastify/helmet: helmet adds headers the spec does not ask

@@ -1,5 +1,5 @@
 /**
- * The seeded accounts (operations.md §5), their password checks and the shared hash cache.
+ * The seeded accounts (docs/operations.md §5), their password checks and the shared hash cache.
  */
 import type { Role } from '../db/schema.js';
 import { checkPassword } from '../modules/auth/password-policy.js';
@@ -13,7 +13,7 @@ export interface SeedAccount {
   password: string;
 }
 
-/** Demo accounts, in the order of operations.md §5. */
+/** Demo accounts, in the order of docs/operations.md §5. */
 export const DEMO_ACCOUNTS = [
   { email: 'admin@mif-maroc.com', username: 'admin', fullName: 'Administrateur MIF', role: 'admin', password: 'ChefPass123!' },
   { email: 'responsable@mif-maroc.com', username: 'responsable', fullName: 'Responsable Maintenance', role: 'responsable', password: 'RespPass123!' },

@@ -1,5 +1,5 @@
 /**
- * The demo data set of operations.md §5: accounts, skills, client ABC Industrie and its contract,
+ * The demo data set of docs/operations.md §5: accounts, skills, client ABC Industrie and its contract,
  * four equipment items, three interventions with a consistent history, one planning.
  *
  * Idempotent: every record is looked up by its natural key (user e-mail, skill name, client name,

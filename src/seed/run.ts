@@ -134,7 +134,7 @@ async function seedLocked(db: Kysely<Database>, options: SeedOptions, started: n
   return report;
 }
 
-/** The account listing printed at the end (operations.md §5). */
+/** The account listing printed at the end (docs/operations.md §5). */
 export function accountsSummary(report: SeedReport, scale: number): string {
   const lines = ['Comptes de démonstration (e-mail / identifiant — mot de passe, rôle) :'];
   for (const account of DEMO_ACCOUNTS) {

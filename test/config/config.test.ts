@@ -1,5 +1,5 @@
 /**
- * Configuration: operations.md §2 (variables and defaults) and security.md §11 (production rules).
+ * Configuration: docs/operations.md §2 (variables and defaults) and docs/security.md §11 (production rules).
  * Run: node --import tsx --test test/config/config.test.ts
  */
 import assert from 'node:assert/strict';
@@ -63,7 +63,7 @@ after(async () => {
   await Promise.all(tempDirs.map((dir) => fs.rm(dir, { recursive: true, force: true })));
 });
 
-describe('production rules (security.md §11)', () => {
+describe('production rules (docs/security.md §11)', () => {
   test('the valid production fixture loads without problems', () => {
     const { config, warnings } = loadConfig(VALID_PRODUCTION, OPTIONS);
     assert.equal(config.environment, 'production');

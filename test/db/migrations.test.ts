@@ -1,7 +1,7 @@
 /**
  * The initial migration against a real PostgreSQL: up / down / up on an empty database, the
  * catalogue (columns, types, NOT NULL, identities, FK delete rules, indexes) checked against
- * domain.md §3-4, and the constraints exercised with real rows.
+ * docs/domain.md §3-4, and the constraints exercised with real rows.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -13,7 +13,7 @@ import type { Database, NewContrat } from '../../src/db/schema.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 // -------------------------------------------------------------------------------------------------
-// Expectations written from domain.md (the source of truth), not from the migration.
+// Expectations written from docs/domain.md (the source of truth), not from the migration.
 // -------------------------------------------------------------------------------------------------
 
 const DOMAIN_TABLES = [
@@ -37,11 +37,11 @@ const DOMAIN_TABLES = [
   'email_outbox',
 ];
 
-/** Technical tables beyond domain.md: per-status counters kept by triggers (migration 000003). */
+/** Technical tables beyond docs/domain.md: per-status counters kept by triggers (migration 000003). */
 const TECHNICAL_TABLES = ['intervention_creation_counts', 'intervention_status_counts'];
 const ALL_TABLES = [...DOMAIN_TABLES, ...TECHNICAL_TABLES].sort();
 
-/** domain.md §2, verbatim. */
+/** docs/domain.md §2, verbatim. */
 const DOMAIN_ENUMS = {
   role: ['admin', 'responsable', 'technicien', 'client'],
   type_intervention: ['corrective', 'preventive', 'ameliorative', 'diagnostic'],
@@ -105,7 +105,7 @@ const ENUM_COLUMNS: Array<[keyof Database, string, EnumName]> = [
   ['email_outbox', 'status', 'outbox_status'],
 ];
 
-/** Columns of domain.md §3: `name type` and `!` for NOT NULL. */
+/** Columns of docs/domain.md §3: `name type` and `!` for NOT NULL. */
 const DOMAIN_COLUMNS: Record<string, string> = {
   users: `id integer ! | username varchar(100) ! | full_name varchar(255) ! | email varchar(255) ! |
     hashed_password varchar(255) ! | role text ! | is_active boolean ! | client_id integer | last_login timestamptz |
@@ -168,7 +168,7 @@ const DOMAIN_COLUMNS: Record<string, string> = {
     created_at timestamptz ! | sent_at timestamptz`,
 };
 
-/** domain.md §3-4: `table.column → referenced table` and the ON DELETE rule. */
+/** docs/domain.md §3-4: `table.column → referenced table` and the ON DELETE rule. */
 const DOMAIN_FOREIGN_KEYS = [
   'users.client_id → clients RESTRICT',
   'sessions.user_id → users CASCADE',
@@ -200,7 +200,7 @@ const DOMAIN_FOREIGN_KEYS = [
   'email_outbox.notification_id → notifications SET NULL',
 ].sort();
 
-/** Indexes listed by domain.md (and the list queries of api.md): table → leading key columns. */
+/** Indexes listed by docs/domain.md (and the list queries of docs/api.md): table → leading key columns. */
 const EXPECTED_INDEX_KEYS: Array<[string, string]> = [
   ['users', 'lower((username)::text)'],
   ['users', 'email'],
@@ -482,7 +482,7 @@ describe('migrations: up, down, up on an empty database', () => {
     }
   });
 
-  it('starts empty, migrates to latest and creates every table of domain.md §3', async () => {
+  it('starts empty, migrates to latest and creates every table of docs/domain.md §3', async () => {
     const db = testDb.db;
     assert.deepEqual(await ourTables(db), []);
     const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
@@ -529,7 +529,7 @@ describe('migrations: up, down, up on an empty database', () => {
   });
 });
 
-describe('schema catalogue matches domain.md', () => {
+describe('schema catalogue matches docs/domain.md', () => {
   let testDb: TestDatabase;
 
   before(async () => {
@@ -585,7 +585,7 @@ describe('schema catalogue matches domain.md', () => {
     );
   });
 
-  it('every foreign key with its ON DELETE rule (domain.md §4)', async () => {
+  it('every foreign key with its ON DELETE rule (docs/domain.md §4)', async () => {
     const result = await sql<{ source: string; column: string; target: string; rule: string }>`
       SELECT c.relname AS source, a.attname AS column, t.relname AS target, k.confdeltype AS rule
       FROM pg_constraint k
@@ -599,7 +599,7 @@ describe('schema catalogue matches domain.md', () => {
     assert.deepEqual(actual, DOMAIN_FOREIGN_KEYS);
   });
 
-  it('the indexes listed by domain.md and needed by the list queries exist', async () => {
+  it('the indexes listed by docs/domain.md and needed by the list queries exist', async () => {
     const result = await sql<{ table: string; def: string }>`
       SELECT tablename AS table, indexdef AS def FROM pg_indexes WHERE schemaname = 'public'
     `.execute(testDb.db);
@@ -641,7 +641,7 @@ describe('constraints fire on real rows', () => {
     await testDb?.drop();
   });
 
-  it('the schema.ts enum lists are exactly those of domain.md §2', () => {
+  it('the schema.ts enum lists are exactly those of docs/domain.md §2', () => {
     assert.deepEqual([...schema.ROLE_VALUES], DOMAIN_ENUMS.role);
     assert.deepEqual([...schema.TYPE_INTERVENTION_VALUES], DOMAIN_ENUMS.type_intervention);
     assert.deepEqual([...schema.STATUT_INTERVENTION_VALUES], DOMAIN_ENUMS.statut_intervention);
@@ -668,7 +668,7 @@ describe('constraints fire on real rows', () => {
     assert.deepEqual([...schema.LOCKOUT_SCOPE_VALUES], DOMAIN_ENUMS.lockout_scope);
   });
 
-  it('every enum CHECK accepts every value of domain.md §2 and refuses any other (23514)', async () => {
+  it('every enum CHECK accepts every value of docs/domain.md §2 and refuses any other (23514)', async () => {
     const where: Record<string, RawBuilder<unknown>> = {
       users: sql`id = ${f.userId}`,
       sessions: sql`id = ${f.sessionId}`,

@@ -10,7 +10,7 @@ const testRoutes: FastifyPluginAsync = async (app) => {
   app.patch('/test/things/:id', async () => ({ ok: true }));
 };
 
-// The default (development/test) origin list of security.md §6.
+// The default (development/test) origin list of docs/security.md §6.
 const t = useTestApp({ extraRoutes: testRoutes });
 
 function preflight(origin: string) {
@@ -31,7 +31,7 @@ function corsHeaders(headers: Record<string, unknown>): string[] {
   return Object.keys(headers).filter((name) => name.startsWith('access-control-'));
 }
 
-describe('CORS (security.md §6)', () => {
+describe('CORS (docs/security.md §6)', () => {
   test('a preflight from an allowed origin → 204 with the origin echoed, methods, headers, credentials and max-age', async () => {
     const response = await preflight(ALLOWED);
     assert.equal(response.statusCode, 204);

@@ -60,7 +60,7 @@ async function rateLimitedAudits(t: TestApp, ip?: string) {
   return query.orderBy('id').execute();
 }
 
-describe('rate limiting (security.md §4), in process', () => {
+describe('rate limiting (docs/security.md §4), in process', () => {
   let t: TestApp;
   before(async () => {
     t = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_PER_MINUTE: '120' }, extraRoutes: testRoutes });
@@ -294,7 +294,7 @@ function capturingLogger(lines: Record<string, unknown>[]) {
 describe('Redis store (REDIS_URL)', () => {
   test('two instances share the counters; Redis down → readiness 503 unhealthy, requests fail open with an error logged', async (t) => {
     if (!hasRedisServer()) {
-      // operations.md §1: reported as skipped, by name, on a developer machine; CI installs the
+      // docs/operations.md §1: reported as skipped, by name, on a developer machine; CI installs the
       // package, so there a missing binary is a failure, not a skip.
       assert.notEqual(process.env.CI, 'true', 'redis-server absent in CI: .ci/run must install the Debian package redis-server');
       t.diagnostic('redis-server absent: install the Debian package redis-server to run this test');

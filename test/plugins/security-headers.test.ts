@@ -27,7 +27,7 @@ const testRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-/** Every header of security.md §7 that does not depend on the route (HSTS: see below). */
+/** Every header of docs/security.md §7 that does not depend on the route (HSTS: see below). */
 function assertSecurityHeaders(response: LightMyRequestResponse, label: string, options: { hsts?: boolean; csp?: string } = {}) {
   const h = response.headers;
   assert.equal(h['x-content-type-options'], 'nosniff', label);
@@ -64,7 +64,7 @@ async function oneOfEach(app: TestApp['app']): Promise<[number, LightMyRequestRe
   return responses;
 }
 
-describe('response headers (security.md §7)', () => {
+describe('response headers (docs/security.md §7)', () => {
   test('every header on 200, 401, 404, 405, 413, 422 and 500 responses; no HSTS outside production', async () => {
     for (const [status, response] of await oneOfEach(t().app)) assertSecurityHeaders(response, `status ${status}`);
   });

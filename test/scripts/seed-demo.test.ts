@@ -1,5 +1,5 @@
 /**
- * npm run seed:demo (operations.md §5), run as the operator runs it: a child process on a test
+ * npm run seed:demo (docs/operations.md §5), run as the operator runs it: a child process on a test
  * database. Idempotency (same counts after a second run), documented logins, `--scale 1` volumes and
  * distributions, a larger N adding the difference, refusals (production, password policy).
  */
@@ -98,7 +98,7 @@ describe('refusals (nothing written)', () => {
   });
 });
 
-describe('every seeded password passes the policy (security.md §2)', () => {
+describe('every seeded password passes the policy (docs/security.md §2)', () => {
   test('demo accounts and generated accounts, with their own username and e-mail', () => {
     const accounts = [...seededAccounts(2)];
     assert.equal(accounts.length, DEMO_ACCOUNTS.length + 2 * 32);

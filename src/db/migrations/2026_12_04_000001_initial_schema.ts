@@ -1,7 +1,7 @@
 /**
- * Initial schema: every first-release table of `domain.md` §3.
+ * Initial schema: every first-release table of `docs/domain.md` §3.
  *
- * Conventions (domain.md §1): enumerations are `text` + `CHECK (col IN (...))` (no PostgreSQL enum
+ * Conventions (docs/domain.md §1): enumerations are `text` + `CHECK (col IN (...))` (no PostgreSQL enum
  * types), domain ids are `integer generated always as identity`, high-volume technical tables use
  * `bigint`, timestamps are `timestamptz`, money is `numeric(12,2)`, durations are integer minutes.
  * PostgreSQL 15 syntax only (the schema must run on servers 15 to 18).

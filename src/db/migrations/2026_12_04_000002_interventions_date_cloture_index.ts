@@ -1,5 +1,5 @@
 /**
- * Serves the dashboard's `terminees_mensuel` (api.md §4.9: `date_cloture` in the current month),
+ * Serves the dashboard's `terminees_mensuel` (docs/api.md §4.9: `date_cloture` in the current month),
  * which would otherwise scan the whole interventions table. Partial: open work has no closing date.
  */
 import { type Kysely, sql } from 'kysely';

@@ -5,7 +5,7 @@ import { OrNull, Timestamp } from '../../lib/schemas.js';
 
 const NullableString = OrNull(Type.String());
 
-/** Every audit_events column (api.md §3): `ip` as text, `details` as an object. */
+/** Every audit_events column (docs/api.md §3): `ip` as text, `details` as an object. */
 export const AuditEventOutSchema = Type.Object(
   {
     id: Type.Integer(),

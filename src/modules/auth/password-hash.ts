@@ -1,5 +1,5 @@
 /**
- * argon2id hashing (security.md §2). @node-rs/argon2 hashes on libuv's thread pool, off the event loop.
+ * argon2id hashing (docs/security.md §2). @node-rs/argon2 hashes on libuv's thread pool, off the event loop.
  */
 import { randomBytes } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';

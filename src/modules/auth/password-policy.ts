@@ -1,5 +1,5 @@
 /**
- * Password policy (security.md §2). Every failing rule is reported, in the order of the spec's table;
+ * Password policy (docs/security.md §2). Every failing rule is reported, in the order of the spec's table;
  * the API answers 400 with `"Mot de passe invalide: " + messages.join('; ')` and `details: [codes]`.
  *
  * Passwords are checked as sent (no trimming, no case folding except for the `common` and containment
@@ -109,7 +109,7 @@ function containsIgnoringCase(lowerPassword: string, needle: string | null | und
   return lowerPassword.includes(normalized.toLowerCase());
 }
 
-/** Every failing rule, in the order of security.md §2; empty when the password is accepted. */
+/** Every failing rule, in the order of docs/security.md §2; empty when the password is accepted. */
 export function checkPassword(password: string, context: PasswordContext, options: PasswordPolicyOptions): PasswordFailure[] {
   const value = password.normalize('NFC');
   const lower = value.toLowerCase();

@@ -1,5 +1,5 @@
 /**
- * Pure role rules (security.md §5). Admin has every right of the responsable.
+ * Pure role rules (docs/security.md §5). Admin has every right of the responsable.
  */
 import type { Role } from '../../db/schema.js';
 

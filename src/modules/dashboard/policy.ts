@@ -1,5 +1,5 @@
 /**
- * Dashboard scope (api.md §4.9, security.md §5) and the derived figures. Pure functions, unit-tested
+ * Dashboard scope (docs/api.md §4.9, docs/security.md §5) and the derived figures. Pure functions, unit-tested
  * without a database.
  */
 import type { Role } from '../../db/schema.js';
@@ -54,7 +54,7 @@ export function dashboardScope(user: ScopeSubject): DashboardScope {
 }
 
 /**
- * round(100 × terminees / (total − annulee), 1), 0 when the divisor is 0 (api.md §4.9).
+ * round(100 × terminees / (total − annulee), 1), 0 when the divisor is 0 (docs/api.md §4.9).
  * Exact rational rounding, half up (6.25 → 6.3): no binary floating-point surprises.
  */
 export function tauxResolution(terminees: number, total: number, annulee: number): number {

@@ -1,5 +1,5 @@
 /**
- * Dashboard figures (api.md §4.9) in one SQL statement: every part is a sub-query over the caller's
+ * Dashboard figures (docs/api.md §4.9) in one SQL statement: every part is a sub-query over the caller's
  * scope. For a technician or a client, the rows in scope are read once (a MATERIALIZED CTE through
  * the `(technicien_id, statut)` / `(client_id, statut)` index) and counted. For the full scope, each
  * part is written so that an index serves it on a large table:

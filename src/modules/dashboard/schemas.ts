@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 const Count = Type.Integer({ minimum: 0 });
 
 /**
- * GET /dashboard/stats (api.md §4.9): exactly the legacy nested shape plus the additions
+ * GET /dashboard/stats (docs/api.md §4.9): exactly the legacy nested shape plus the additions
  * (`affectee`, `annulee`, `archivee`, `en_retard`, `total`, `year`, `programmee`, `panne`, `retire`).
  * Every nested object is required: a missing one leaves the front end on a blank page (§5 rule 9).
  */

@@ -1,5 +1,5 @@
 /**
- * Dashboard (api.md §4.9): the caller's scope, the counts, and the derived figures.
+ * Dashboard (docs/api.md §4.9): the caller's scope, the counts, and the derived figures.
  */
 import { PRIORITE_VALUES, STATUT_EQUIPEMENT_VALUES, type Priorite, type StatutEquipement, type StatutIntervention } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';

@@ -1,5 +1,5 @@
 /**
- * What one unit of `--scale N` is (operations.md §5): its natural keys, its exact distributions and
+ * What one unit of `--scale N` is (docs/operations.md §5): its natural keys, its exact distributions and
  * the shape of its generated data (generate.ts builds it, write.ts writes it).
  */
 import type {

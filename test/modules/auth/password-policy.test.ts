@@ -1,5 +1,5 @@
 /**
- * Password policy (security.md §2): pure, no database.
+ * Password policy (docs/security.md §2): pure, no database.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -13,7 +13,8 @@ import { ContratsService } from '../../../src/modules/clients/contrats-service.j
 import { ClientsRepository } from '../../../src/modules/clients/repository.js';
 import { MINUTE } from '../../helpers/auth.js';
 import { insertEquipement, insertIntervention } from '../../helpers/fixtures.js';
-import { auditRows, rejectsWith, snapshot, useWorld } from './world.js';
+import { rejectsWith } from '../../helpers/services.js';
+import { auditRows, snapshot, useWorld } from './world.js';
 
 const { clock, t, w } = useWorld();
 const contrats = () => t().services.contrats;

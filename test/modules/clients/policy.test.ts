@@ -5,7 +5,7 @@ import { isCalendarDate, normalizeClientInput, normalizeContratInput } from '../
 import { clientChangeAllowed, companyScope, inScope, READ_ROLES, WRITE_ROLES } from '../../../src/modules/clients/policy.js';
 import { forbiddenRoleMessage, hasRole } from '../../../src/modules/auth/policy.js';
 
-describe('roles (security.md §5: clients, contracts)', () => {
+describe('roles (docs/security.md §5: clients, contracts)', () => {
   test('read: admin, responsable, client; write: admin, responsable; technicien: nothing', () => {
     assert.deepEqual(
       (['admin', 'responsable', 'technicien', 'client'] as const).map((role) => [role, hasRole(role, READ_ROLES), hasRole(role, WRITE_ROLES)]),

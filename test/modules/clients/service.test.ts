@@ -12,7 +12,8 @@ import { ClientsRepository } from '../../../src/modules/clients/repository.js';
 import { ClientsService } from '../../../src/modules/clients/service.js';
 import { MINUTE } from '../../helpers/auth.js';
 import { insertClient, insertContrat } from '../../helpers/fixtures.js';
-import { auditRows, rejectsWith, snapshot, useWorld } from './world.js';
+import { rejectsWith } from '../../helpers/services.js';
+import { auditRows, snapshot, useWorld } from './world.js';
 
 const { clock, t, w } = useWorld();
 const clients = () => t().services.clients;

@@ -2,9 +2,7 @@
  * The world of the clients/contrats tests: two companies C1 and C2, each with a contract, and one
  * logged-in user per role (a client user of C1, one of C2, one without company).
  */
-import assert from 'node:assert/strict';
 import type { Actor } from '../../../src/lib/actor.js';
-import { AppError, type ErrorStatus } from '../../../src/lib/errors.js';
 import { useTestApp, type TestApp } from '../../helpers/app.js';
 import { FakeClock, login, seedUser, type Tokens } from '../../helpers/auth.js';
 import { insertClient, insertContrat } from '../../helpers/fixtures.js';
@@ -64,18 +62,6 @@ export function useWorld(): { clock: FakeClock; t: () => TestApp; w: World } {
 /** The rows of a table, to compare before and after a refused write. */
 export async function snapshot(t: TestApp, table: 'clients' | 'contrats'): Promise<unknown[]> {
   return t.db.selectFrom(table).selectAll().orderBy('id').execute();
-}
-
-/** Asserts that `work` fails with an AppError of this status and exact message; returns it. */
-export async function rejectsWith(work: Promise<unknown>, status: ErrorStatus, message: string): Promise<AppError> {
-  const error = await work.then(
-    () => assert.fail(`expected a ${status}`),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof AppError, String(error));
-  assert.equal(error.status, status);
-  assert.equal(error.message, message);
-  return error;
 }
 
 /** The audit rows of one event type about one record, oldest first. */

@@ -1,5 +1,5 @@
 /**
- * GET /dashboard/stats (api.md §4.9): numbers checked against the fixtures below, for each role's
+ * GET /dashboard/stats (docs/api.md §4.9): numbers checked against the fixtures below, for each role's
  * scope, with a clock in January (the 6 months cross a year boundary) and APP_TIMEZONE
  * Africa/Casablanca (UTC+1 on these dates).
  */
@@ -94,7 +94,7 @@ const ALL_EQUIPMENT = { total: 5, operationnel: 2, maintenance: 1, panne: 1, ret
 const ALL_USERS = { total: 9, actifs: 8 };
 
 describe('shape', () => {
-  test('exactly the keys of api.md §4.9 (legacy + additions), every nested object present', async () => {
+  test('exactly the keys of docs/api.md §4.9 (legacy + additions), every nested object present', async () => {
     const body = await stats('admin');
     assert.deepEqual(Object.keys(body).sort(), ['equipements', 'evolution_mensuelle', 'interventions', 'priorites', 'taux_resolution', 'utilisateurs']);
     assert.deepEqual(Object.keys(body.interventions).sort(), [

@@ -1,6 +1,6 @@
 import type { StatutIntervention } from '../../../src/db/schema.js';
 
-/** The transition table of api.md §4.5, written out independently of the implementation. */
+/** The transition table of docs/api.md §4.5, written out independently of the implementation. */
 export const ALLOWED: [StatutIntervention, StatutIntervention][] = [
   ['ouverte', 'affectee'],
   ['ouverte', 'annulee'],

@@ -18,7 +18,7 @@ test('a notification is owned by its recipient only, whatever the role', () => {
   }
 });
 
-test('messages of api.md §4.7', () => {
+test('messages of docs/api.md §4.7', () => {
   assert.deepEqual(NOTIFICATION_MESSAGES, {
     notFound: 'Notification non trouvée',
     userNotFound: 'Utilisateur cible introuvable',

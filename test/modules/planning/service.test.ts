@@ -13,19 +13,10 @@ import { PLANNING_CONSTRAINT_ERRORS, PlanningRepository } from '../../../src/mod
 import { PlanningService } from '../../../src/modules/planning/service.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FakeClock, seedUser } from '../../helpers/auth.js';
+import { rejection } from '../../helpers/services.js';
 import { insertEquipement, insertIntervention, insertTechnicien } from '../../helpers/fixtures.js';
 
 const clock = new FakeClock(Date.parse('2026-06-15T08:00:00.000Z'));
-
-/** The AppError `work` rejects with: its status, message and details. */
-async function rejection(work: Promise<unknown>): Promise<{ status: number; message: string; details: unknown }> {
-  const error = await work.then(
-    () => assert.fail('expected a rejection'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof AppError, String(error));
-  return { status: error.status, message: error.message, details: error.details };
-}
 
 // One describe around the file: on Node 20, root-level before() hooks do not wait for each other.
 describe('PlanningService', () => {
