@@ -33,6 +33,7 @@ import bodyParsersPlugin, { JSON_BODY_LIMIT } from './plugins/body-parsers.js';
 import corsPlugin from './plugins/cors.js';
 import errorsPlugin from './plugins/errors.js';
 import httpPlugin from './plugins/http.js';
+import noNulPlugin from './plugins/no-nul.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityHeadersPlugin from './plugins/security-headers.js';
 
@@ -121,6 +122,7 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   await app.register(securityHeadersPlugin);
   await app.register(rateLimitPlugin);
   await app.register(authPlugin);
+  await app.register(noNulPlugin);
 
   if (config.docsEnabled) {
     await app.register(swagger, {

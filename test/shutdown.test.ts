@@ -55,7 +55,7 @@ test('SIGTERM drains in-flight requests, refuses new connections, closes the poo
   }
   assert.deepEqual(exitCodes, [0]);
   // The app's pool is closed: its Kysely instance refuses further queries.
-  await assert.rejects(t.app.db.selectFrom('users').select('id').execute());
+  await assert.rejects(t.db.selectFrom('users').select('id').execute());
   await t.database.drop();
 });
 

@@ -17,9 +17,15 @@ const testRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body_was_empty: request.body === undefined,
   }));
   app.get('/test/echo-db', { schema: { querystring: Type.Object({ q: Type.String() }) } }, async (request) => {
-    const row = await sql<{ q: string }>`SELECT ${request.query.q}::text AS q`.execute(app.db);
+    const row = await sql<{ q: string }>`SELECT ${request.query.q}::text AS q`.execute(t().db);
     return row.rows[0];
   });
+  // A NUL that did not come from the validated input (the net behind the no-nul guard).
+  app.get('/test/nul-db', async () => {
+    await sql`SELECT ${'a\u0000b'}::text AS q`.execute(t().db);
+    return {};
+  });
+  app.post('/test/nested', { schema: { body: Type.Object({ lines: Type.Array(Type.Object({ note: Type.String() })), titre: Type.String() }) } }, async () => ({ ok: true }));
   app.get('/test/records/:id', { schema: { params: Type.Object({ id: IdParam }) } }, async (request) => ({ id: request.params.id }));
   app.get('/test/crash', async () => {
     throw new Error('SELECT secret_column FROM hidden_table');
@@ -123,10 +129,26 @@ describe('error envelope', () => {
     assert.deepEqual(response.json().error.details[0].loc, ['path', 'id']);
   });
 
-  test('a NUL character refused by PostgreSQL → 422, never 500', async () => {
+  test('a NUL character in the input → 422 at its field before the handler; one found by PostgreSQL → 422 too', async () => {
     assert.equal((await t().app.inject({ method: 'GET', url: '/api/v1/test/echo-db?q=abc' })).json().q, 'abc');
-    const response = await t().app.inject({ method: 'GET', url: '/api/v1/test/echo-db?q=a%00b' });
-    assertEnvelope(response, 422, 'VALIDATION_ERROR');
+    const query = await t().app.inject({ method: 'GET', url: '/api/v1/test/echo-db?q=a%00b' });
+    assertEnvelope(query, 422, 'VALIDATION_ERROR', 'Caractère NUL interdit');
+    assert.deepEqual(query.json().error.details, [{ loc: ['query', 'q'], msg: 'Caractère NUL interdit', type: 'value' }]);
+
+    // Every field, known or not, with its path; the schema's own errors come first.
+    const nested = await t().app.inject({ method: 'POST', url: '/api/v1/test/nested', payload: { titre: '\u0000', lines: [{ note: 'ok' }, { note: 'x\u0000' }], extra: '\u0000' } });
+    assertEnvelope(nested, 422, 'VALIDATION_ERROR', 'Erreur de validation des données');
+    assert.deepEqual(nested.json().error.details, [
+      { loc: ['body', 'titre'], msg: 'Caractère NUL interdit', type: 'value' },
+      { loc: ['body', 'lines', 1, 'note'], msg: 'Caractère NUL interdit', type: 'value' },
+      { loc: ['body', 'extra'], msg: 'Caractère NUL interdit', type: 'value' },
+    ]);
+    const schemaFirst = await t().app.inject({ method: 'POST', url: '/api/v1/test/nested', payload: { titre: '\u0000' } });
+    assert.deepEqual(schemaFirst.json().error.details.map((issue: { loc: unknown[] }) => issue.loc), [['body', 'lines']]);
+    const clean = await t().app.inject({ method: 'POST', url: '/api/v1/test/nested', payload: { titre: 'a', lines: [{ note: 'b' }] } });
+    assert.deepEqual([clean.statusCode, clean.json()], [200, { ok: true }]);
+
+    assertEnvelope(await t().app.inject({ method: 'GET', url: '/api/v1/test/nul-db' }), 422, 'VALIDATION_ERROR');
   });
 
   test('unexpected error → 500 with a generic message, no stack or SQL', async () => {

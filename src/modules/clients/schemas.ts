@@ -12,14 +12,10 @@ import { IdParam, OrNull, Timestamp } from '../../lib/schemas.js';
 
 // --- shared input helpers (also used by the contract schemas) ------------------------------------
 
-/** No NUL character: PostgreSQL text cannot store it (it would be a 500 instead of a 422). */
-export const NO_NUL = '^[^\\u0000]*$';
-
 /** A string or null, at most `maxLength` characters when given. */
 export function NullableText(maxLength?: number, description?: string) {
   return Type.Unsafe<string | null>({
     type: ['string', 'null'],
-    pattern: NO_NUL,
     ...(maxLength !== undefined ? { maxLength } : {}),
     ...(description ? { description } : {}),
   });
@@ -151,8 +147,8 @@ export const CLIENT_SORT_FIELDS = ['id', 'nom_entreprise'] as const;
 export const ClientListQuerySchema = Type.Object({
   is_active: Type.Optional(QueryBoolean),
   type_client: Type.Optional(EnumListQuery(TYPE_CLIENT_VALUES)),
-  ville: Type.Optional(Type.String({ maxLength: CLIENT_LIMITS.ville, pattern: NO_NUL, description: 'Ville exacte, sans tenir compte de la casse' })),
-  q: Type.Optional(Type.String({ maxLength: 255, pattern: NO_NUL, description: 'Recherche (nom de l’entreprise, nom commercial, ICE), insensible à la casse' })),
+  ville: Type.Optional(Type.String({ maxLength: CLIENT_LIMITS.ville, description: 'Ville exacte, sans tenir compte de la casse' })),
+  q: Type.Optional(Type.String({ maxLength: 255, description: 'Recherche (nom de l’entreprise, nom commercial, ICE), insensible à la casse' })),
   // Not paginated by the legacy service: default limit 500 (docs/api.md §1).
   ...paginationQuery({ defaultLimit: 500, sortFields: CLIENT_SORT_FIELDS, defaultSort: 'id' }),
 });

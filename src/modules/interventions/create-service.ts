@@ -8,7 +8,7 @@ import { AppError, type ValidationIssue } from '../../lib/errors.js';
 import { outOfScope } from '../audit/service.js';
 import type { NewNotification } from '../notifications/repository.js';
 import { runWrite, type InterventionsDependencies } from './dependencies.js';
-import { checkNoNul, checkTitre, optionalText, parseDateField, validationError } from './input.js';
+import { checkTitre, optionalText, parseDateField, validationError } from './input.js';
 import { affectationNotice, clientRequestNotice } from './notices.js';
 import type { TechnicienRef } from './parties-repository.js';
 import { equipementInCreationScope, initialStatus, INTERVENTION_MESSAGES, isClientRequest } from './policy.js';
@@ -35,7 +35,6 @@ export interface CreateInterventionInput {
 export async function createIntervention(deps: InterventionsDependencies, actor: Actor, input: CreateInterventionInput): Promise<InterventionOut> {
   const clientRequest = isClientRequest(actor);
   const issues: ValidationIssue[] = [];
-  checkNoNul({ titre: input.titre, description: input.description }, 'body', issues);
   const titre = checkTitre(input.titre, issues);
   const description = optionalText(input.description) ?? null;
   const type: TypeIntervention | null = clientRequest ? 'corrective' : (input.type ?? null);

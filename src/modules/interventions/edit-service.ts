@@ -6,7 +6,7 @@ import type { Priorite, TypeIntervention } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import { AppError, type ValidationIssue } from '../../lib/errors.js';
 import { runWrite, type InterventionsDependencies } from './dependencies.js';
-import { checkNoNul, checkTitre, optionalText, parseDateField, validationError } from './input.js';
+import { checkTitre, optionalText, parseDateField, validationError } from './input.js';
 import { affectationNotice } from './notices.js';
 import type { InterventionPartiesRepository, TechnicienRef } from './parties-repository.js';
 import { EQUIPEMENT_CHANGE_STATUSES, INTERVENTION_MESSAGES, notEditableMessage, reassignmentRemark, refusedEditFields, technicienChange } from './policy.js';
@@ -60,24 +60,12 @@ function withRemark(base: string, remarque: string | null): string {
   return remarque ? `${base} — ${remarque}` : base;
 }
 
-/** The requested field values, cleaned up; 422 for bad input (a status, a NUL, a blank title, a bad date). */
+/** The requested field values, cleaned up; 422 for bad input (a status, a blank title, a bad date). */
 function requestedValues(input: UpdateInterventionInput): EditableValues {
   if (input.statut !== undefined) {
     throw validationError([{ loc: ['body', 'statut'], msg: INTERVENTION_MESSAGES.statusViaDedicatedRoute, type: 'value' }]);
   }
   const issues: ValidationIssue[] = [];
-  checkNoNul(
-    {
-      titre: input.titre,
-      description: input.description,
-      rapport_intervention: input.rapportIntervention,
-      travaux_realises: input.travauxRealises,
-      recommandations: input.recommandations,
-      remarque: input.remarque,
-    },
-    'body',
-    issues,
-  );
   const requested: EditableValues = {};
   if (input.titre !== undefined && input.titre !== null) requested.titre = checkTitre(input.titre, issues);
   if (input.description !== undefined) requested.description = optionalText(input.description) ?? null;

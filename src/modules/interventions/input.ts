@@ -25,13 +25,6 @@ export function parseDateField(value: string | null | undefined, loc: (string | 
   return parsed;
 }
 
-/** PostgreSQL text cannot hold U+0000: refuse it as bad input (422), never let it reach the database. */
-export function checkNoNul(fields: Record<string, string | null | undefined>, location: 'body' | 'query', issues: ValidationIssue[]): void {
-  for (const [name, value] of Object.entries(fields)) {
-    if (typeof value === 'string' && value.includes('\u0000')) issues.push({ loc: [location, name], msg: 'Caractère NUL interdit', type: 'value' });
-  }
-}
-
 /** The trimmed title; an issue when nothing is left. */
 export function checkTitre(value: string, issues: ValidationIssue[]): string {
   const titre = value.trim();

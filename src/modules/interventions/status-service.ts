@@ -4,12 +4,12 @@
  */
 import type { StatutIntervention } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
-import { AppError, type ValidationIssue } from '../../lib/errors.js';
+import { AppError } from '../../lib/errors.js';
 import { Denial, outOfScope, roleDenied } from '../audit/service.js';
 import { forbiddenRoleMessage } from '../auth/policy.js';
 import type { NewNotification } from '../notifications/repository.js';
 import { requireVisible, runWrite, type InterventionRepositories, type InterventionsDependencies } from './dependencies.js';
-import { checkNoNul, optionalText, validationError } from './input.js';
+import { optionalText, validationError } from './input.js';
 import { affectationNotice, cancellationNotice, closureNotice } from './notices.js';
 import type { TechnicienRef } from './parties-repository.js';
 import { closureRecipients, INTERVENTION_MESSAGES, inScope, interventionScope, mayChangeStatus } from './policy.js';
@@ -59,14 +59,6 @@ function changedMeanwhileMessage(seen: StatutIntervention, actual: StatutInterve
  */
 export async function changeStatus(deps: InterventionsDependencies, actor: Actor, id: number, input: ChangeStatusInput): Promise<StatusChangeResult> {
   const to = input.statut;
-  const issues: ValidationIssue[] = [];
-  checkNoNul({ remarque: input.remarque }, input.source ?? 'query', issues);
-  checkNoNul(
-    { rapport_intervention: input.closure?.rapportIntervention, travaux_realises: input.closure?.travauxRealises, recommandations: input.closure?.recommandations },
-    'body',
-    issues,
-  );
-  if (issues.length > 0) throw validationError(issues);
   const remarque = optionalText(input.remarque ?? '') ?? null;
   const technicienId = input.technicienId ?? null;
   const seen = await requireVisible(deps, actor, id, await deps.store.repos.interventions.findScope(id));

@@ -16,7 +16,7 @@ let techTokens: Tokens;
 const AUDIT_KEYS = ['actor_role', 'actor_user_id', 'created_at', 'details', 'event_type', 'id', 'ip', 'outcome', 'request_id', 'resource_id', 'resource_type', 'user_agent'];
 
 async function insertEvent(values: Partial<Insertable<Database['audit_events']>> & { event_type: string }): Promise<number> {
-  const row = await t.app.db
+  const row = await t.db
     .insertInto('audit_events')
     .values({ outcome: 'success', details: JSON.stringify({}), ...values })
     .returning('id')
@@ -30,7 +30,7 @@ async function get(url: string, tokens: Tokens | null = adminTokens) {
 }
 
 async function countWhere(build: (q: any) => any): Promise<number> {
-  const row = await build(t.app.db.selectFrom('audit_events').select((eb: any) => eb.fn.countAll().as('n'))).executeTakeFirstOrThrow();
+  const row = await build(t.db.selectFrom('audit_events').select((eb: any) => eb.fn.countAll().as('n'))).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -71,7 +71,7 @@ describe('GET /audit/', () => {
     assert.deepEqual(Object.keys(response.body[0]).sort(), AUDIT_KEYS);
     const times = response.body.map((e: any) => Date.parse(e.created_at));
     assert.deepEqual(times, [...times].sort((a, b) => b - a));
-    const newest = await t.app.db.selectFrom('audit_events').select('created_at').orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
+    const newest = await t.db.selectFrom('audit_events').select('created_at').orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
     assert.equal(response.body[0].created_at, newest.created_at.toISOString());
     const bulk = await get('/audit/?resource_type=zz-bulk&limit=500');
     assert.equal(bulk.body.length, 55);
@@ -199,7 +199,7 @@ describe('GET /audit/{event_id}', () => {
   });
 
   test('a real login event read back through the API', async () => {
-    const row = await t.app.db.selectFrom('audit_events').select('id').where('event_type', '=', 'auth.login.success').where('actor_user_id', '=', admin.id).executeTakeFirstOrThrow();
+    const row = await t.db.selectFrom('audit_events').select('id').where('event_type', '=', 'auth.login.success').where('actor_user_id', '=', admin.id).executeTakeFirstOrThrow();
     const response = await get(`/audit/${row.id}`);
     assert.equal(response.body.event_type, 'auth.login.success');
     assert.equal(response.body.outcome, 'success');

@@ -94,14 +94,14 @@ describe('login lockouts', () => {
     clock.advance(10 * MINUTE + 1000);
     const ok = await attempt(t, user.email, user.password, ip);
     assert.equal(ok.status, 200);
-    const rows = await t.app.db.selectFrom('lockouts').selectAll().where('key', 'in', [`user:${user.id}`, ip]).execute();
+    const rows = await t.db.selectFrom('lockouts').selectAll().where('key', 'in', [`user:${user.id}`, ip]).execute();
     assert.deepEqual(rows.map((r) => r.failures), [0, 0]);
     assert.equal((await attempt(t, user.email, 'Mauvais#1Pass', ip)).status, 401, 'a fresh streak');
 
-    const events = await t.app.db.selectFrom('audit_events').select(['event_type', 'details']).where('resource_id', '=', String(user.id)).execute();
+    const events = await t.db.selectFrom('audit_events').select(['event_type', 'details']).where('resource_id', '=', String(user.id)).execute();
     assert.ok(events.some((e) => e.event_type === 'auth.login.locked'));
     assert.ok(events.some((e) => e.event_type === 'auth.login.blocked'));
-    const attempts = await t.app.db.selectFrom('login_attempts').select('reason').where('user_id', '=', user.id).execute();
+    const attempts = await t.db.selectFrom('login_attempts').select('reason').where('user_id', '=', user.id).execute();
     assert.ok(attempts.some((a) => a.reason === 'locked'));
   });
 

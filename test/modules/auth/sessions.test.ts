@@ -29,7 +29,7 @@ async function refresh(refreshToken: string) {
 }
 
 async function auditTypes(): Promise<string[]> {
-  const rows = await t.app.db.selectFrom('audit_events').select('event_type').orderBy('id').execute();
+  const rows = await t.db.selectFrom('audit_events').select('event_type').orderBy('id').execute();
   return rows.map((row) => row.event_type);
 }
 
@@ -65,11 +65,11 @@ describe('login', () => {
     assert.match(String(claims.jti), /^[0-9a-f-]{36}$/);
     assert.match(String(claims.sid), /^[0-9a-f-]{36}$/);
 
-    const row = await t.app.db.selectFrom('users').select('last_login').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await t.db.selectFrom('users').select('last_login').where('id', '=', user.id).executeTakeFirstOrThrow();
     assert.equal(row.last_login?.toISOString(), clock.now().toISOString());
-    const tokens = await t.app.db.selectFrom('refresh_tokens').select('token_hash').where('session_id', '=', String(claims.sid)).execute();
+    const tokens = await t.db.selectFrom('refresh_tokens').select('token_hash').where('session_id', '=', String(claims.sid)).execute();
     assert.deepEqual(tokens.map((r) => r.token_hash), [createHash('sha256').update(body.refresh_token).digest('hex')]);
-    const dump = JSON.stringify(await t.app.db.selectFrom('refresh_tokens').selectAll().execute());
+    const dump = JSON.stringify(await t.db.selectFrom('refresh_tokens').selectAll().execute());
     assert.ok(!dump.includes(body.refresh_token), 'raw refresh token never stored');
   });
 
@@ -119,7 +119,7 @@ describe('login', () => {
 
   test('a deactivated account gets 403 "Compte désactivé" only after the right password', async () => {
     const inactive = await seedUser(t, 'technicien');
-    await t.app.db.updateTable('users').set({ is_active: false }).where('id', '=', inactive.id).execute();
+    await t.db.updateTable('users').set({ is_active: false }).where('id', '=', inactive.id).execute();
     const right = await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', remoteAddress: '10.0.0.4', payload: { email: inactive.email, password: inactive.password } });
     assert.equal(right.statusCode, 403);
     assert.equal(right.json().error.message, 'Compte désactivé');
@@ -213,11 +213,11 @@ describe('access tokens', () => {
     const probe = await login(t, probeUser);
     const before = await t.app.inject({ method: 'GET', url: '/api/v1/test/responsable-only', headers: bearer(probe) });
     assert.equal(before.statusCode, 200);
-    await t.app.db.updateTable('users').set({ role: 'technicien' }).where('id', '=', probeUser.id).execute();
+    await t.db.updateTable('users').set({ role: 'technicien' }).where('id', '=', probeUser.id).execute();
     const afterChange = await t.app.inject({ method: 'GET', url: '/api/v1/test/responsable-only', headers: bearer(probe) });
     assert.equal(afterChange.statusCode, 403);
     assert.equal(afterChange.json().error.message, 'Accès réservé aux rôles : admin, responsable');
-    const denied = await t.app.db.selectFrom('audit_events').selectAll().where('event_type', '=', 'rbac.denied').where('actor_user_id', '=', probeUser.id).execute();
+    const denied = await t.db.selectFrom('audit_events').selectAll().where('event_type', '=', 'rbac.denied').where('actor_user_id', '=', probeUser.id).execute();
     assert.equal(denied.length, 1);
     assert.equal(denied[0]!.outcome, 'denied');
     assert.equal(denied[0]!.actor_role, 'technicien');
@@ -226,9 +226,9 @@ describe('access tokens', () => {
   test('a token of a deleted or inactive user → 401', async () => {
     const doomed = await seedUser(t, 'client');
     const doomedTokens = await login(t, doomed);
-    await t.app.db.updateTable('users').set({ is_active: false }).where('id', '=', doomed.id).execute();
+    await t.db.updateTable('users').set({ is_active: false }).where('id', '=', doomed.id).execute();
     assert401(await me(doomedTokens.access_token), 'Utilisateur désactivé');
-    await t.app.db.deleteFrom('users').where('id', '=', doomed.id).execute();
+    await t.db.deleteFrom('users').where('id', '=', doomed.id).execute();
     assert401(await me(doomedTokens.access_token));
   });
 });
@@ -248,7 +248,7 @@ describe('refresh rotation', () => {
     assert401(await refresh(first.refresh_token), 'Refresh token invalide');
     assert401(await refresh(second.refresh_token), 'Refresh token invalide');
     assert401(await me(second.access_token));
-    const reuse = await t.app.db.selectFrom('audit_events').selectAll().where('event_type', '=', 'auth.refresh.reuse_detected').where('actor_user_id', '=', user.id).execute();
+    const reuse = await t.db.selectFrom('audit_events').selectAll().where('event_type', '=', 'auth.refresh.reuse_detected').where('actor_user_id', '=', user.id).execute();
     assert.equal(reuse.length, 1);
     assert.equal(reuse[0]!.resource_id, decodeJwt(first.access_token).sid);
 
@@ -264,7 +264,7 @@ describe('refresh rotation', () => {
       responses.map((r) => r.statusCode).sort(),
       [200, 401, 401, 401, 401, 401, 401, 401, 401, 401],
     );
-    const session = await t.app.db.selectFrom('sessions').selectAll().where('id', '=', String(decodeJwt(tokens.access_token).sid)).executeTakeFirstOrThrow();
+    const session = await t.db.selectFrom('sessions').selectAll().where('id', '=', String(decodeJwt(tokens.access_token).sid)).executeTakeFirstOrThrow();
     assert.ok(session.revoked_at, 'session revoked');
     assert.equal(session.revoked_reason, 'reuse_detected');
   });
@@ -323,7 +323,7 @@ describe('revocation', () => {
     assert401(await me(b.access_token));
     assert401(await refresh(b.refresh_token), 'Refresh token invalide');
     assert401(await me(a.access_token));
-    const row = await t.app.db.selectFrom('users').select('tokens_valid_after').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await t.db.selectFrom('users').select('tokens_valid_after').where('id', '=', user.id).executeTakeFirstOrThrow();
     assert.equal(row.tokens_valid_after?.toISOString(), clock.now().toISOString());
   });
 

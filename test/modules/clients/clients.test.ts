@@ -183,7 +183,7 @@ describe('POST /clients/', () => {
     assertIssue(await post(newClient({ code_postal: '12345678901' })), ['body', 'code_postal'], 'too_long');
     assertIssue(await post(newClient({ nom_contact: 'n'.repeat(101) })), ['body', 'nom_contact'], 'too_long');
     assertIssue(await post(newClient({ email: `${'e'.repeat(250)}@exemple.ma` })), ['body', 'email'], 'too_long');
-    assertIssue(await post(newClient({ notes: 'avant\u0000après' })), ['body', 'notes'], 'format');
+    assertIssue(await post(newClient({ notes: 'avant\u0000après' })), ['body', 'notes'], 'value', 'Caractère NUL interdit');
     assert.equal(await countClients(), before);
   });
 
@@ -400,7 +400,7 @@ describe('GET /clients/', () => {
     assertIssue(await list({ offset: '-1' }), ['query', 'offset'], 'range');
     assertIssue(await list({ type_client: 'pme' }), ['query', 'type_client', 0], 'enum');
     assertIssue(await list({ is_active: 'peut-etre' }), ['query', 'is_active'], 'format');
-    assertIssue(await list({ q: 'a\u0000b' }), ['query', 'q'], 'format');
+    assertIssue(await list({ q: 'a\u0000b' }), ['query', 'q'], 'value', 'Caractère NUL interdit');
     assertIssue(await list({ ville: 'x'.repeat(101) }), ['query', 'ville'], 'too_long');
   });
 

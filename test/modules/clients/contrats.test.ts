@@ -193,7 +193,7 @@ describe('POST /contrats/', () => {
       [{ nom_contrat: 'n'.repeat(256) }, ['body', 'nom_contrat'], 'too_long'],
       [{ nom_contrat: '   ' }, ['body', 'nom_contrat'], 'missing'],
       [{ description: { texte: 'x' } }, ['body', 'description'], 'type'],
-      [{ description: 'nul\u0000' }, ['body', 'description'], 'format'],
+      [{ description: 'nul\u0000' }, ['body', 'description'], 'value'],
     ];
     for (const [extra, loc, type] of cases) assertIssue(await post(newContrat(extra)), loc, type);
     const absent = await post({ nom_contrat: 'Sans le reste' });

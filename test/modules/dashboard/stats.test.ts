@@ -25,7 +25,7 @@ const z = (iso: string) => new Date(iso);
 
 before(async () => {
   t = await createTestApp({ clock, env: { APP_TIMEZONE: 'Africa/Casablanca' } });
-  const db = t.app.db;
+  const db = t.db;
   const c1 = await insertClient(db);
   const c2 = await insertClient(db);
   const equipment = {
@@ -230,10 +230,10 @@ describe('scope per role (clock 2026-01-15, Africa/Casablanca)', () => {
 describe('time-zone edges (clock moved to 2026-02-10)', () => {
   before(async () => {
     clock.advance(Date.parse('2026-02-10T12:00:00.000Z') - JANUARY_NOW);
-    const e5 = await t.app.db.selectFrom('equipements').select('id').where('statut', '=', 'operationnel').where('client_id', 'is', null).executeTakeFirstOrThrow();
+    const e5 = await t.db.selectFrom('equipements').select('id').where('statut', '=', 'operationnel').where('client_id', 'is', null).executeTakeFirstOrThrow();
     // 2026-02-01 00:30 in Casablanca → February; 2026-01-31 23:30 in Casablanca → January.
-    await insertIntervention(t.app.db, e5.id, { statut: 'ouverte', priorite: 'normale', date_creation: z('2026-01-31T23:30:00Z') });
-    await insertIntervention(t.app.db, e5.id, { statut: 'ouverte', priorite: 'normale', date_creation: z('2026-01-31T22:30:00Z') });
+    await insertIntervention(t.db, e5.id, { statut: 'ouverte', priorite: 'normale', date_creation: z('2026-01-31T23:30:00Z') });
+    await insertIntervention(t.db, e5.id, { statut: 'ouverte', priorite: 'normale', date_creation: z('2026-01-31T22:30:00Z') });
     tokens.admin = await login(t, users.admin); // the January tokens have expired
   });
 

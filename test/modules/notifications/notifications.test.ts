@@ -17,13 +17,13 @@ type Json = Record<string, any>;
 
 before(async () => {
   t = await createTestApp({ clock });
-  const clientId = await insertClient(t.app.db);
+  const clientId = await insertClient(t.db);
   users.admin = await seedUser(t, 'admin');
   users.responsable = await seedUser(t, 'responsable');
   users.technicien = await seedUser(t, 'technicien');
   users.client = await seedUser(t, 'client', { clientId });
   for (const role of Object.keys(users) as (keyof typeof users)[]) tokens[role] = await login(t, users[role]);
-  interventionId = await insertIntervention(t.app.db, await insertEquipement(t.app.db));
+  interventionId = await insertIntervention(t.db, await insertEquipement(t.db));
 });
 after(async () => {
   await t.close();
@@ -54,17 +54,17 @@ function assert422(response: { statusCode: number; json: () => any }, loc: (stri
 }
 
 async function countNotifications(): Promise<number> {
-  const r = await t.app.db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const r = await t.db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 async function notificationRow(id: number) {
-  return t.app.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
+  return t.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Inserts notifications for `userId`, each `date_envoi` one minute after the previous one. */
 async function seed(userId: number, rows: Partial<NewNotification>[], start = Date.parse('2026-06-01T00:00:00Z')): Promise<number[]> {
-  return new NotificationsRepository(t.app.db).insert(
+  return new NotificationsRepository(t.db).insert(
     rows.map((r, i) => ({ type: 'information', canal: 'log', contenu: `n${i}`, userId, dateEnvoi: new Date(start + i * MINUTE), ...r })),
   );
 }
@@ -191,12 +191,12 @@ describe('lists', () => {
 
   before(async () => {
     reader = await seedUser(t, 'technicien');
-    other = await seedUser(t, 'client', { clientId: await insertClient(t.app.db) });
+    other = await seedUser(t, 'client', { clientId: await insertClient(t.db) });
     many = await seedUser(t, 'responsable');
     [readerTokens, otherTokens] = [await login(t, reader), await login(t, other)];
     // reader: a (oldest) … e (newest); b and d share date_envoi.
     const start = Date.parse('2026-05-01T00:00:00Z');
-    const [a, b, c, d, e] = await new NotificationsRepository(t.app.db).insert([
+    const [a, b, c, d, e] = await new NotificationsRepository(t.db).insert([
       { type: 'affectation', canal: 'email', contenu: 'a', userId: reader.id, interventionId, dateEnvoi: new Date(start) },
       { type: 'rappel', canal: 'log', contenu: 'b', userId: reader.id, dateEnvoi: new Date(start + 2 * MINUTE) },
       { type: 'retard', canal: 'sms', contenu: 'c', userId: reader.id, interventionId, dateEnvoi: new Date(start + 3 * MINUTE) },
@@ -204,7 +204,7 @@ describe('lists', () => {
       { type: 'information', canal: 'email', contenu: 'e', userId: reader.id, dateEnvoi: new Date(start + 4 * MINUTE) },
     ]);
     Object.assign(n, { a, b, c, d, e });
-    await t.app.db.updateTable('notifications').set({ lu: true, date_lecture: new Date(start + 10 * MINUTE) }).where('id', 'in', [c!, e!]).execute();
+    await t.db.updateTable('notifications').set({ lu: true, date_lecture: new Date(start + 10 * MINUTE) }).where('id', 'in', [c!, e!]).execute();
     n.x = (await seed(other.id, [{ type: 'rappel' }]))[0]!;
     manyIds = await seed(many.id, Array.from({ length: 55 }, () => ({})));
   });
@@ -335,7 +335,7 @@ describe('lists', () => {
       for (const role of ['responsable', 'technicien', 'client'] as const) {
         assertError(await request('GET', `/notifications/user/${reader.id}`, tokens[role]), 403, 'Accès réservé aux rôles : admin');
       }
-      const audit = await t.app.db
+      const audit = await t.db
         .selectFrom('audit_events')
         .select(['actor_user_id', 'outcome', 'resource_type', 'resource_id', 'details'])
         .where('event_type', '=', 'rbac.denied')
@@ -396,7 +396,7 @@ describe('read state', () => {
     }
     const row = await notificationRow(id!);
     assert.deepEqual([row?.lu, row?.date_lecture], [false, null]);
-    const audit = await t.app.db
+    const audit = await t.db
       .selectFrom('audit_events')
       .select(['actor_user_id', 'outcome', 'details'])
       .where('event_type', '=', 'rbac.denied')
@@ -421,12 +421,12 @@ describe('read state', () => {
   });
 
   test('PUT /notifications/read-all: own unread only, count, date_lecture of already-read rows kept; then count 0', async () => {
-    const reader = await seedUser(t, 'client', { clientId: await insertClient(t.app.db) });
+    const reader = await seedUser(t, 'client', { clientId: await insertClient(t.db) });
     const readerTokens = await login(t, reader);
     const [r1, r2, r3] = await seed(reader.id, [{}, {}, {}]);
     const [foreign] = await seed(stranger.id, [{}]);
     const earlier = new Date('2026-06-01T00:00:00Z');
-    await t.app.db.updateTable('notifications').set({ lu: true, date_lecture: earlier }).where('id', '=', r3!).execute();
+    await t.db.updateTable('notifications').set({ lu: true, date_lecture: earlier }).where('id', '=', r3!).execute();
     clock.advance(MINUTE);
     const response = await request('PUT', '/notifications/read-all', readerTokens);
     assert.equal(response.statusCode, 200);
@@ -451,7 +451,7 @@ describe('DELETE /notifications/{id}', () => {
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { detail: 'Notification supprimée' });
     assert.equal(await notificationRow(id!), undefined);
-    const audit = await t.app.db
+    const audit = await t.db
       .selectFrom('audit_events')
       .select(['event_type', 'outcome', 'actor_user_id', 'resource_type', 'resource_id'])
       .where('event_type', '=', 'data.deleted')
