@@ -6,7 +6,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Expression } from 'kysely';
-import { AppError } from './errors.js';
+import { AppError, type ValidationIssue } from './errors.js';
 
 export const MAX_LIMIT = 500;
 
@@ -99,12 +99,28 @@ export function parseTimestamp(value: string): Date | null {
   return new Date(time);
 }
 
-/** `parseTimestamp` for a query parameter: 422 at `['query', name]` when invalid. */
-export function parseQueryTimestamp(name: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
+/**
+ * The one reading of a timestamp input, for every module: the instant, or undefined after pushing
+ * the 422 issue "Date invalide" at `loc` (collected with the request's other issues).
+ */
+export function readTimestamp(value: string, loc: ValidationIssue['loc'], issues: ValidationIssue[]): Date | undefined {
   const parsed = parseTimestamp(value);
-  if (!parsed) throw AppError.validation([{ loc: ['query', name], msg: 'Date invalide', type: 'format' }]);
+  if (parsed) return parsed;
+  issues.push({ loc, msg: 'Date invalide', type: 'format' });
+  return undefined;
+}
+
+/** `readTimestamp` when the date is the only thing checked: its 422 is thrown at once. */
+export function requireTimestamp(value: string, loc: ValidationIssue['loc']): Date {
+  const issues: ValidationIssue[] = [];
+  const parsed = readTimestamp(value, loc, issues);
+  if (!parsed) throw AppError.validation(issues);
   return parsed;
+}
+
+/** An optional timestamp filter of the query string: 422 at `['query', name]` when invalid. */
+export function parseQueryTimestamp(name: string, value: string | undefined): Date | undefined {
+  return value === undefined ? undefined : requireTimestamp(value, ['query', name]);
 }
 
 // --- sort ----------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { Ajv } from 'ajv';
-import { AppError } from '../../src/lib/errors.js';
+import { AppError, type ValidationIssue } from '../../src/lib/errors.js';
 import {
   containsPattern,
   EnumListQuery,
@@ -14,6 +14,8 @@ import {
   parseSort,
   parseTimestamp,
   prefixPattern,
+  readTimestamp,
+  requireTimestamp,
   QueryBoolean,
   QueryTimestamp,
 } from '../../src/lib/listing.js';
@@ -159,5 +161,21 @@ describe('timestamps', () => {
       (error: unknown) => error instanceof AppError && error.status === 422 && JSON.stringify(error.details).includes('"date_min"'),
     );
     assert.equal(parseQueryTimestamp('date_min', undefined), undefined);
+  });
+
+  test('readTimestamp collects the issue at its location; requireTimestamp throws it', () => {
+    const issues: ValidationIssue[] = [];
+    assert.equal(readTimestamp('2026-12-01', ['body', 'a'], issues)?.toISOString(), '2026-12-01T00:00:00.000Z');
+    assert.equal(readTimestamp('2026-02-30', ['body', 'b'], issues), undefined);
+    assert.equal(readTimestamp('demain', ['query', 'c'], issues), undefined);
+    assert.deepEqual(issues, [
+      { loc: ['body', 'b'], msg: 'Date invalide', type: 'format' },
+      { loc: ['query', 'c'], msg: 'Date invalide', type: 'format' },
+    ]);
+    assert.equal(requireTimestamp('2026-12-01T10:30:00+01:00', ['body', 'd']).toISOString(), '2026-12-01T09:30:00.000Z');
+    assert.throws(
+      () => requireTimestamp('2026-04-31', ['body', 'nouvelle_date']),
+      (error: unknown) => error instanceof AppError && error.status === 422 && JSON.stringify(error.details) === '[{"loc":["body","nouvelle_date"],"msg":"Date invalide","type":"format"}]',
+    );
   });
 });

@@ -3,7 +3,7 @@
  * (docs/api.md §2). Pure functions: the checks the route schemas cannot express.
  */
 import { AppError, type ValidationIssue } from '../../lib/errors.js';
-import { parseTimestamp } from '../../lib/listing.js';
+import { readTimestamp } from '../../lib/listing.js';
 import { INTERVENTION_MESSAGES } from './policy.js';
 
 /** Trimmed text; an empty string becomes null (docs/domain.md §1). */
@@ -17,12 +17,7 @@ export function optionalText(value: string | null | undefined): string | null | 
 /** A date input; undefined (and an issue at `loc`) when it is not a real date. */
 export function parseDateField(value: string | null | undefined, loc: (string | number)[], issues: ValidationIssue[]): Date | null | undefined {
   if (value === undefined || value === null) return value;
-  const parsed = parseTimestamp(value.trim());
-  if (!parsed) {
-    issues.push({ loc, msg: 'Date invalide', type: 'format' });
-    return undefined;
-  }
-  return parsed;
+  return readTimestamp(value.trim(), loc, issues);
 }
 
 /** The trimmed title; an issue when nothing is left. */

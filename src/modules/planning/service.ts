@@ -10,7 +10,7 @@ import type { Store } from '../../db/store.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
-import { parseQueryTimestamp, parseSort, parseTimestamp } from '../../lib/listing.js';
+import { parseQueryTimestamp, parseSort, requireTimestamp } from '../../lib/listing.js';
 import type { AuditRepository } from '../audit/repository.js';
 import { auditRow } from '../audit/service.js';
 import { addPeriods, normaliseFrequence } from './calendar.js';
@@ -29,13 +29,6 @@ export interface PlanningDependencies {
 export interface NouvelleDateInput {
   value: string;
   location: 'query' | 'body';
-}
-
-/** A timestamp of the input: 422 at `[location, field]` when it is not a real date and time. */
-function timestampInput(value: string, field: string, location: 'body' | 'query' = 'body'): Date {
-  const parsed = parseTimestamp(value);
-  if (!parsed) throw AppError.validation([{ loc: [location, field], msg: 'Date invalide', type: 'format' }]);
-  return parsed;
 }
 
 function frequenceInput(value: string): Frequence {
@@ -90,8 +83,8 @@ export class PlanningService {
   async create(body: PlanningCreateBody): Promise<PlanningOut> {
     const { plannings } = this.deps.store.repos;
     const now = this.deps.clock.now();
-    const prochaineInput = body.prochaine_date != null ? timestampInput(body.prochaine_date, 'prochaine_date') : null;
-    const derniereDate = body.derniere_date != null ? timestampInput(body.derniere_date, 'derniere_date') : null;
+    const prochaineInput = body.prochaine_date != null ? requireTimestamp(body.prochaine_date, ['body', 'prochaine_date']) : null;
+    const derniereDate = body.derniere_date != null ? requireTimestamp(body.derniere_date, ['body', 'derniere_date']) : null;
     await this.assertEquipement(plannings, body.equipement_id);
     const frequence = frequenceInput(body.frequence);
     const technicienId = body.technicien_id ?? null;
@@ -119,8 +112,8 @@ export class PlanningService {
   /** PUT /planning/{id}: every given field is updated (see PlanningUpdateSchema for null). */
   async update(id: number, body: PlanningUpdateBody): Promise<PlanningOut> {
     const now = this.deps.clock.now();
-    const prochaineDate = body.prochaine_date != null ? timestampInput(body.prochaine_date, 'prochaine_date') : undefined;
-    const derniereDate = body.derniere_date === undefined ? undefined : body.derniere_date === null ? null : timestampInput(body.derniere_date, 'derniere_date');
+    const prochaineDate = body.prochaine_date != null ? requireTimestamp(body.prochaine_date, ['body', 'prochaine_date']) : undefined;
+    const derniereDate = body.derniere_date === undefined ? undefined : body.derniere_date === null ? null : requireTimestamp(body.derniere_date, ['body', 'derniere_date']);
     try {
       await this.deps.store.transaction(async ({ plannings }) => {
         const current = await plannings.lock(id);
@@ -157,7 +150,7 @@ export class PlanningService {
    */
   async moveDates(id: number, input: NouvelleDateInput | undefined): Promise<PlanningOut> {
     if (!input) throw AppError.validation([{ loc: ['query', 'nouvelle_date'], msg: 'Champ obligatoire', type: 'missing' }]);
-    const nouvelleDate = timestampInput(input.value, 'nouvelle_date', input.location);
+    const nouvelleDate = requireTimestamp(input.value, [input.location, 'nouvelle_date']);
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async ({ plannings }) => {
       const current = await plannings.lock(id);
