@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 
 import fp from 'fastify-plugin';
 import type { Role } from '../db/schema.js';
 import type { Actor, RequestOrigin } from '../lib/actor.js';
-import { AppError } from '../lib/errors.js';
+import { roleDenied } from '../modules/audit/service.js';
 import { forbiddenRoleMessage, hasRole } from '../modules/auth/policy.js';
 
 /** Transitional: the caller as the modules not yet moved to `request.actor` read it. */
@@ -57,12 +57,7 @@ export default fp(
       const requireRole: onRequestAsyncHookHandler = async (request) => {
         const actor = request.actor!;
         if (actor.role !== 'system' && hasRole(actor.role, roles)) return;
-        await audit.record(actor, {
-          eventType: 'rbac.denied',
-          outcome: 'denied',
-          details: { reason: 'role', route: request.routeOptions.url ?? null, method: request.method },
-        });
-        throw AppError.forbidden(forbiddenRoleMessage(roles));
+        throw await audit.deny(actor, roleDenied(forbiddenRoleMessage(roles), null, null, { route: request.routeOptions.url ?? null, method: request.method }));
       };
       return [authenticate, requireRole];
     });
