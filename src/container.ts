@@ -20,6 +20,8 @@ import { ClientsRepository } from './modules/clients/repository.js';
 import { ClientsService } from './modules/clients/service.js';
 import { DashboardRepository } from './modules/dashboard/repository.js';
 import { DashboardService } from './modules/dashboard/service.js';
+import { EquipementsRepository } from './modules/equipements/repository.js';
+import { EquipementsService } from './modules/equipements/service.js';
 import { HealthRepository } from './modules/health/repository.js';
 import { HealthService } from './modules/health/service.js';
 import { PlanningRepository } from './modules/planning/repository.js';
@@ -47,7 +49,12 @@ export function createServices(deps: CoreDependencies) {
     clock,
     timeZone: config.appTimezone,
   });
-  return { audit, authenticator, dashboard, clients, contrats, health, planning };
+  const equipements = new EquipementsService({
+    store: createStore(db, (x) => ({ equipements: new EquipementsRepository(x), audit: new AuditRepository(x) })),
+    audit,
+    clock,
+  });
+  return { audit, authenticator, dashboard, clients, contrats, health, planning, equipements };
 }
 
 export type Services = ReturnType<typeof createServices>;
