@@ -26,6 +26,10 @@ import { HealthRepository } from './modules/health/repository.js';
 import { HealthService } from './modules/health/service.js';
 import { PlanningRepository } from './modules/planning/repository.js';
 import { PlanningService } from './modules/planning/service.js';
+import { CompetencesRepository } from './modules/techniciens/competences-repository.js';
+import { CompetencesService } from './modules/techniciens/competences-service.js';
+import { TechniciensRepository } from './modules/techniciens/repository.js';
+import { TechniciensService } from './modules/techniciens/service.js';
 
 export interface CoreDependencies {
   config: AppConfig;
@@ -54,7 +58,10 @@ export function createServices(deps: CoreDependencies) {
     audit,
     clock,
   });
-  return { audit, authenticator, dashboard, clients, contrats, health, planning, equipements };
+  const techniciensStore = createStore(db, (x) => ({ techniciens: new TechniciensRepository(x), competences: new CompetencesRepository(x), audit: new AuditRepository(x) }));
+  const techniciens = new TechniciensService({ store: techniciensStore, clock });
+  const competences = new CompetencesService({ store: techniciensStore, clock });
+  return { audit, authenticator, dashboard, clients, contrats, health, planning, equipements, techniciens, competences };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { findActiveTechnicien } from '../../../src/modules/techniciens/repository.js';
+import { TechniciensRepository } from '../../../src/modules/techniciens/repository.js';
 import { UserOutSchema } from '../../../src/modules/users/schemas.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { FakeClock, MINUTE } from '../../helpers/auth.js';
@@ -780,14 +780,19 @@ describe('DELETE /techniciens/{technicien_id}', () => {
 
 // -------------------------------------------------------------------------------------------------
 
-describe('findActiveTechnicien (for the interventions module)', () => {
-  test('the technician with its own and its user’s active flags, or undefined', async () => {
-    const userId = await insertUserRow(t);
+describe('TechniciensRepository.findAssignable (for the interventions module)', () => {
+  test('the technician when its profile and its user are both active, else undefined', async () => {
+    const userId = await insertUserRow(t, 'technicien', { fullName: 'Assignable Un' });
     const id = await insertTechnicien(t.app.db, userId);
-    assert.deepEqual(await findActiveTechnicien(t.app.db, id), { id, user_id: userId, is_active: true, user_active: true });
+    const repository = new TechniciensRepository(t.app.db);
+    assert.deepEqual(await repository.findAssignable(id), { id, userId, fullName: 'Assignable Un' });
     await t.app.db.updateTable('techniciens').set({ is_active: false }).where('id', '=', id).execute();
+    assert.equal(await repository.findAssignable(id), undefined, 'inactive profile');
+    await t.app.db.updateTable('techniciens').set({ is_active: true }).where('id', '=', id).execute();
     await t.app.db.updateTable('users').set({ is_active: false }).where('id', '=', userId).execute();
-    assert.deepEqual(await findActiveTechnicien(t.app.db, id), { id, user_id: userId, is_active: false, user_active: false });
-    assert.equal(await findActiveTechnicien(t.app.db, 505_050), undefined);
+    assert.equal(await repository.findAssignable(id), undefined, 'inactive user');
+    await t.app.db.updateTable('techniciens').set({ is_active: false }).where('id', '=', id).execute();
+    assert.equal(await repository.findAssignable(id), undefined, 'both inactive');
+    assert.equal(await repository.findAssignable(505_050), undefined, 'unknown');
   });
 });
