@@ -125,26 +125,25 @@ export class EquipementsRepository {
   }
 
   async countInterventions(equipementId: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('interventions')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('equipement_id', '=', equipementId)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return this.countReferences('interventions', equipementId);
   }
 
   async countPlannings(equipementId: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('plannings')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('equipement_id', '=', equipementId)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return this.countReferences('plannings', equipementId);
   }
 
   /** Deletes the equipment; its plannings go with it (FK ON DELETE CASCADE). */
   async delete(id: number): Promise<void> {
     await this.db.deleteFrom('equipements').where('id', '=', id).execute();
+  }
+
+  private async countReferences(table: 'interventions' | 'plannings', equipementId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('equipement_id', '=', equipementId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   private async valueTaken(column: 'numero_serie' | 'code_interne', value: string, exceptId: number | null): Promise<boolean> {

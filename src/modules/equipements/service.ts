@@ -16,7 +16,7 @@
  *   the same answers by constraint name (EQUIPEMENT_CONSTRAINT_ERRORS).
  */
 import { mapConstraintViolation } from '../../db/constraints.js';
-import { mapPage, type Page, type PageOptions } from '../../db/paging.js';
+import { mapPage, type ListRequest, type Page } from '../../db/paging.js';
 import type { EquipementUpdate, NewEquipement } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import type { Actor } from '../../lib/actor.js';
@@ -34,9 +34,6 @@ import {
   type EquipementsRepository,
 } from './repository.js';
 import { toEquipementOut, type EquipementOut } from './schemas.js';
-
-/** A list's window as the query gives it: `sort` is the API's text, parsed against EQUIPEMENT_SORT. */
-export type ListRequest = Omit<PageOptions, 'sort'> & { sort?: string };
 
 export interface EquipementsDependencies {
   store: Store<{ equipements: EquipementsRepository; audit: AuditRepository }>;

@@ -4,7 +4,7 @@
  * to `general`, deletion audited `data.deleted`.
  */
 import { mapConstraintViolation } from '../../db/constraints.js';
-import type { Page } from '../../db/paging.js';
+import type { ListRequest, Page } from '../../db/paging.js';
 import type { Store } from '../../db/store.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
@@ -16,7 +16,6 @@ import { COMPETENCE_CONSTRAINT_ERRORS, COMPETENCE_SORT, type CompetenceRow, type
 import { keptOrText, requiredNom } from './input.js';
 import { COMPETENCE_MESSAGES, DEFAULT_DOMAINE, isDuplicateCompetenceName, optionalText } from './policy.js';
 import type { CompetenceCreateBody, CompetencePatchBody } from './schemas.js';
-import type { ListRequest } from './service.js';
 
 export interface CompetencesDependencies {
   store: Store<{ competences: CompetencesRepository; audit: AuditRepository }>;

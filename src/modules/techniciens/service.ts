@@ -5,7 +5,7 @@
  * answers (TECHNICIEN_CONSTRAINT_ERRORS). The skill catalogue is competences-service.ts.
  */
 import { mapConstraintViolation } from '../../db/constraints.js';
-import type { Page, PageOptions } from '../../db/paging.js';
+import type { ListRequest, Page } from '../../db/paging.js';
 import type { Store } from '../../db/store.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
@@ -18,9 +18,6 @@ import { disponibiliteFilter, technicienValues } from './input.js';
 import { canHoldTechnicienProfile, competenceSetChanges, TECHNICIEN_MESSAGES, uniqueIds } from './policy.js';
 import { TECHNICIEN_CONSTRAINT_ERRORS, TECHNICIEN_SORT, type TechnicienRow, type TechniciensRepository } from './repository.js';
 import { toTechniciensOut, type TechnicienCreateBody, type TechnicienOut, type TechnicienUpdateBody } from './schemas.js';
-
-/** A list's window as the query gives it: `sort` is the API's text, parsed against the module's SortSpec. */
-export type ListRequest = Omit<PageOptions, 'sort'> & { sort?: string };
 
 /** The filters of GET /techniciens/ as the query gives them (normalised here). */
 export interface TechnicienListFilters {
