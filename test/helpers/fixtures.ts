@@ -3,7 +3,7 @@
  * Each function takes the fields that matter to the test and fills the rest.
  */
 import type { Insertable, Kysely } from 'kysely';
-import type { Database } from '../../src/db/schema.js';
+import type { Database, Role } from '../../src/db/schema.js';
 
 let sequence = 0;
 const next = () => ++sequence;
@@ -51,6 +51,31 @@ export async function insertEquipement(db: Db, values: Partial<Insertable<Databa
 /** A technician profile for an existing user of role technicien. */
 export async function insertTechnicien(db: Db, userId: number, values: Partial<Insertable<Database['techniciens']>> = {}): Promise<number> {
   const row = await db.insertInto('techniciens').values({ user_id: userId, ...values }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A user row without a usable password (no hashing): for profiles and references that never log in. */
+export async function insertUserRow(db: Db, role: Role = 'technicien', values: { isActive?: boolean; fullName?: string } = {}): Promise<number> {
+  const n = next();
+  const username = `fixture.${role}.${n}.${process.pid}`;
+  const row = await db
+    .insertInto('users')
+    .values({
+      username,
+      full_name: values.fullName ?? `Fixture ${n}`,
+      email: `${username}@exemple.test`,
+      hashed_password: 'not-a-hash',
+      role,
+      client_id: null,
+      ...(values.isActive === undefined ? {} : { is_active: values.isActive }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertCompetence(db: Db, nom: string, domaine = 'general'): Promise<number> {
+  const row = await db.insertInto('competences').values({ nom, domaine }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
 
