@@ -5,13 +5,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createStore } from '../../../src/db/store.js';
-import { SYSTEM_ACTOR, type Actor } from '../../../src/lib/actor.js';
+import type { Actor } from '../../../src/lib/actor.js';
 import { AuditRepository } from '../../../src/modules/audit/repository.js';
 import { EquipementsRepository } from '../../../src/modules/equipements/repository.js';
 import { EquipementsService } from '../../../src/modules/equipements/service.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FakeClock, MINUTE } from '../../helpers/auth.js';
-import { insertClient, insertContrat, insertEquipement, insertIntervention, insertUserRow } from '../../helpers/fixtures.js';
+import { actorOf, insertClient, insertContrat, insertEquipement, insertIntervention, insertUserRow } from '../../helpers/fixtures.js';
+import { rejectsWith } from '../../helpers/services.js';
 
 const clock = new FakeClock();
 let c1: number;
@@ -25,22 +26,13 @@ const t = useTestApp({ clock }, async () => {
   c1 = await insertClient(db);
   c2 = await insertClient(db);
   k1 = await insertContrat(db, c1);
-  responsable = { ...SYSTEM_ACTOR, userId: await insertUserRow(db, 'responsable'), role: 'responsable', requestId: 'svc-responsable' };
-  clientC1 = { ...SYSTEM_ACTOR, userId: await insertUserRow(db, 'client'), role: 'client', clientId: c1, requestId: 'svc-client' };
+  responsable = { ...actorOf({ id: await insertUserRow(db, 'responsable'), role: 'responsable' }), requestId: 'svc-responsable' };
+  clientC1 = { ...actorOf({ id: await insertUserRow(db, 'client'), role: 'client' }, { clientId: c1 }), requestId: 'svc-client' };
 });
 
 const service = () => t().services.equipements;
 let sequence = 0;
 const uniqueName = () => `Service equipement ${++sequence}`;
-
-/** Asserts that `work` rejects with an AppError of this status and exact message. */
-async function rejects(work: Promise<unknown>, status: number, message: string): Promise<void> {
-  await assert.rejects(work, (error: { status?: number; message?: string }) => {
-    assert.equal(error.status, status);
-    assert.equal(error.message, message);
-    return true;
-  });
-}
 
 async function auditRows(eventType: string, resourceId: number) {
   return t()
@@ -71,10 +63,10 @@ describe('EquipementsService.create / update', () => {
     await service().create({ nom, type: 'x', localisation: 'y', numero_serie: 'SVC-SN-1' });
     const count = async () => Number((await t().db.selectFrom('equipements').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
     const before = await count();
-    await rejects(service().create({ nom: nom.toUpperCase(), type: 'x', localisation: 'y' }), 400, 'Équipement déjà existant');
-    await rejects(service().create({ nom: uniqueName(), type: 'x', localisation: 'y', numero_serie: 'SVC-SN-1' }), 409, 'Numéro de série déjà utilisé');
-    await rejects(service().create({ nom: uniqueName(), type: 'x', localisation: 'y', client_id: c2, contrat_id: k1 }), 422, "Le contrat n'appartient pas à ce client");
-    await rejects(service().create({ nom: uniqueName(), type: 'x', localisation: 'y', frequence_entretien: 'parfois' }), 422, "Fréquence d'entretien invalide");
+    await rejectsWith(service().create({ nom: nom.toUpperCase(), type: 'x', localisation: 'y' }), 400, 'Équipement déjà existant');
+    await rejectsWith(service().create({ nom: uniqueName(), type: 'x', localisation: 'y', numero_serie: 'SVC-SN-1' }), 409, 'Numéro de série déjà utilisé');
+    await rejectsWith(service().create({ nom: uniqueName(), type: 'x', localisation: 'y', client_id: c2, contrat_id: k1 }), 422, "Le contrat n'appartient pas à ce client");
+    await rejectsWith(service().create({ nom: uniqueName(), type: 'x', localisation: 'y', frequence_entretien: 'parfois' }), 422, "Fréquence d'entretien invalide");
     assert.equal(await count(), before);
   });
 
@@ -87,7 +79,7 @@ describe('EquipementsService.create / update', () => {
     assert.equal(updated.nom, created.nom);
     const row = await t().db.selectFrom('equipements').select(['marque', 'updated_at']).where('id', '=', created.id).executeTakeFirstOrThrow();
     assert.deepEqual(row, { marque: 'Après', updated_at: clock.now() });
-    await rejects(service().update(919_191, { marque: 'x' }), 404, 'Équipement introuvable');
+    await rejectsWith(service().update(919_191, { marque: 'x' }), 404, 'Équipement introuvable');
   });
 
   test('a unique violation that races past the name check gets the check’s answer (constraint table)', async () => {
@@ -99,7 +91,7 @@ describe('EquipementsService.create / update', () => {
       audit: t().services.audit,
       clock,
     });
-    await rejects(racing.create({ nom, type: 'x', localisation: 'y' }), 400, 'Équipement déjà existant');
+    await rejectsWith(racing.create({ nom, type: 'x', localisation: 'y' }), 400, 'Équipement déjà existant');
   });
 });
 
@@ -108,12 +100,12 @@ describe('EquipementsService.get / list (scope)', () => {
     const own = await insertEquipement(t().db, { client_id: c1 });
     const other = await insertEquipement(t().db, { client_id: c2 });
     assert.equal((await service().get(clientC1, own)).id, own);
-    await rejects(service().get(clientC1, other), 404, 'Équipement introuvable');
+    await rejectsWith(service().get(clientC1, other), 404, 'Équipement introuvable');
     assert.deepEqual(await auditRows('rbac.denied', other), [
       { actor_user_id: clientC1.userId, actor_role: 'client', request_id: 'svc-client', outcome: 'denied', resource_type: 'equipement', details: { reason: 'hors_perimetre' } },
     ]);
     assert.equal((await service().get(responsable, other)).id, other);
-    await rejects(service().get(responsable, 828_282), 404, 'Équipement introuvable');
+    await rejectsWith(service().get(responsable, 828_282), 404, 'Équipement introuvable');
     assert.equal((await auditRows('rbac.denied', 828_282)).length, 0, 'a missing row is not a refusal');
   });
 
@@ -133,7 +125,7 @@ describe('EquipementsService.delete', () => {
   test('refused (409) while an intervention references it; the row stays', async () => {
     const id = await insertEquipement(t().db);
     await insertIntervention(t().db, id, { statut: 'annulee' });
-    await rejects(service().delete(responsable, id), 409, 'Équipement utilisé par des interventions');
+    await rejectsWith(service().delete(responsable, id), 409, 'Équipement utilisé par des interventions');
     assert.notEqual(await t().db.selectFrom('equipements').select('id').where('id', '=', id).executeTakeFirst(), undefined);
     assert.equal((await auditRows('data.deleted', id)).length, 0);
   });
@@ -154,6 +146,6 @@ describe('EquipementsService.delete', () => {
         details: { nom: `À supprimer ${process.pid}`, client_id: c1, plannings_supprimes: 1 },
       },
     ]);
-    await rejects(service().delete(responsable, id), 404, 'Équipement introuvable');
+    await rejectsWith(service().delete(responsable, id), 404, 'Équipement introuvable');
   });
 });
