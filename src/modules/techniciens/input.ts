@@ -9,7 +9,7 @@ import { normalizeDisponibilite, optionalText, TECHNICIEN_MESSAGES } from './pol
 import type { TechnicienValues } from './repository.js';
 import type { TechnicienUpdateBody } from './schemas.js';
 
-export function disponibiliteIssue(loc: ValidationIssue['loc']): AppError {
+function disponibiliteIssue(loc: ValidationIssue['loc']): AppError {
   return AppError.validation([{ loc, msg: TECHNICIEN_MESSAGES.disponibiliteInvalid, type: 'enum' }], TECHNICIEN_MESSAGES.disponibiliteInvalid);
 }
 

@@ -293,7 +293,7 @@ describe('POST /techniciens/', () => {
 
 // -------------------------------------------------------------------------------------------------
 
-describe('RBAC (security.md §5: write A/R, read A/R/T, client 403)', () => {
+describe('RBAC (docs/security.md §5: write A/R, read A/R/T, client 403)', () => {
   let technicienId: number;
   let competenceId: number;
 
