@@ -22,6 +22,8 @@ import { ClientsRepository } from './modules/clients/repository.js';
 import { ClientsService } from './modules/clients/service.js';
 import { DashboardRepository } from './modules/dashboard/repository.js';
 import { DashboardService } from './modules/dashboard/service.js';
+import { EquipementsRepository } from './modules/equipements/repository.js';
+import { EquipementsService } from './modules/equipements/service.js';
 import { HealthRepository } from './modules/health/repository.js';
 import { HealthService } from './modules/health/service.js';
 import { InterventionPartiesRepository } from './modules/interventions/parties-repository.js';
@@ -31,6 +33,10 @@ import { NotificationsRepository } from './modules/notifications/repository.js';
 import { NotificationsService } from './modules/notifications/service.js';
 import { PlanningRepository } from './modules/planning/repository.js';
 import { PlanningService } from './modules/planning/service.js';
+import { CompetencesRepository } from './modules/techniciens/competences-repository.js';
+import { CompetencesService } from './modules/techniciens/competences-service.js';
+import { TechniciensRepository } from './modules/techniciens/repository.js';
+import { TechniciensService } from './modules/techniciens/service.js';
 import { FirstAdminService } from './modules/users/bootstrap.js';
 import { ProfileService } from './modules/users/profile-service.js';
 import { UsersRepository } from './modules/users/repository.js';
@@ -66,13 +72,21 @@ export function createServices(deps: CoreDependencies) {
     clock,
     timeZone: config.appTimezone,
   });
+  const equipements = new EquipementsService({
+    store: createStore(db, (x) => ({ equipements: new EquipementsRepository(x), audit: new AuditRepository(x) })),
+    audit,
+    clock,
+  });
+  const techniciensStore = createStore(db, (x) => ({ techniciens: new TechniciensRepository(x), competences: new CompetencesRepository(x), audit: new AuditRepository(x) }));
+  const techniciens = new TechniciensService({ store: techniciensStore, clock });
+  const competences = new CompetencesService({ store: techniciensStore, clock });
   const interventions = new InterventionsService({
     store: createStore(db, (x) => ({ interventions: new InterventionsRepository(x), parties: new InterventionPartiesRepository(x), notifications: new NotificationsRepository(x) })),
     audit,
     clock,
   });
   const notifications = new NotificationsService({ store: createStore(db, (x) => ({ notifications: new NotificationsRepository(x), audit: new AuditRepository(x) })), audit, clock });
-  return { audit, authenticator, dashboard, auth, users, profile, firstAdmin, clients, contrats, health, planning, interventions, notifications };
+  return { audit, authenticator, dashboard, clients, contrats, health, planning, equipements, techniciens, competences, auth, users, profile, firstAdmin, interventions, notifications };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -17,6 +17,9 @@ export interface PageOptions {
   sort: SortTerm[];
 }
 
+/** A list's window as the query gives it: `sort` is the API's text, parsed by the service against its SortSpec. */
+export type ListRequest = Omit<PageOptions, 'sort'> & { sort?: string };
+
 /** The empty page, for a scope that can match nothing (no query is run). */
 export function emptyPage<T>(): Page<T> {
   return { rows: [], total: 0 };

@@ -55,6 +55,31 @@ export async function insertTechnicien(db: Db, userId: number, values: Partial<I
   return row.id;
 }
 
+/** A user row without a usable password (no hashing): for profiles and references that never log in. */
+export async function insertUserRow(db: Db, role: Role = 'technicien', values: { isActive?: boolean; fullName?: string } = {}): Promise<number> {
+  const n = next();
+  const username = `fixture.${role}.${n}.${process.pid}`;
+  const row = await db
+    .insertInto('users')
+    .values({
+      username,
+      full_name: values.fullName ?? `Fixture ${n}`,
+      email: `${username}@exemple.test`,
+      hashed_password: 'not-a-hash',
+      role,
+      client_id: null,
+      ...(values.isActive === undefined ? {} : { is_active: values.isActive }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertCompetence(db: Db, nom: string, domaine = 'general'): Promise<number> {
+  const row = await db.insertInto('competences').values({ nom, domaine }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
 export async function insertIntervention(db: Db, equipementId: number, values: Partial<Insertable<Database['interventions']>> = {}): Promise<number> {
   const n = next();
   const row = await db

@@ -1,10 +1,10 @@
 /**
- * `frequence_entretien` of an equipment (api.md §4.4, domain.md §1): stored as a number of days
+ * `frequence_entretien` of an equipment (docs/api.md §4.4, docs/domain.md §1): stored as a number of days
  * (`frequence_entretien_jours`, 1–3650), answered as a string of days.
  *
  * Input: an integer or a digit string (1–3650), or a label (trimmed, case-insensitive, accents
  * ignored). An empty (or blank) string and null mean "no frequency". Anything else is a 422
- * "Fréquence d'entretien invalide", never a 500 (legacy defect, api.md §6 #9).
+ * "Fréquence d'entretien invalide", never a 500 (legacy defect, docs/api.md §6 #9).
  */
 import { AppError } from '../../lib/errors.js';
 
@@ -39,7 +39,8 @@ export function normaliseLabel(value: string): string {
   return value.trim().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-function invalid(): AppError {
+/** The 422 of an invalid frequency (also the answer to its CHECK constraint). */
+export function frequenceEntretienInvalide(): AppError {
   return AppError.validation([{ loc: ['body', 'frequence_entretien'], msg: FREQUENCE_ENTRETIEN_INVALIDE, type: 'value' }], FREQUENCE_ENTRETIEN_INVALIDE);
 }
 
@@ -55,21 +56,21 @@ function inRange(days: number): boolean {
 export function parseFrequenceEntretien(value: unknown): number | null {
   if (value === null) return null;
   if (typeof value === 'number') {
-    if (!inRange(value)) throw invalid();
+    if (!inRange(value)) throw frequenceEntretienInvalide();
     return value;
   }
-  if (typeof value !== 'string') throw invalid();
+  if (typeof value !== 'string') throw frequenceEntretienInvalide();
   const text = normaliseLabel(value);
   if (text === '') return null;
   if (/^[0-9]+$/.test(text)) {
     // Leading zeros are harmless ("030" = 30); a huge digit string is simply out of range.
     const digits = text.replace(/^0+(?=[0-9])/, '');
     const days = digits.length > 6 ? Number.POSITIVE_INFINITY : Number(digits);
-    if (!inRange(days)) throw invalid();
+    if (!inRange(days)) throw frequenceEntretienInvalide();
     return days;
   }
   const days = Object.hasOwn(FREQUENCE_ENTRETIEN_LABELS, text) ? FREQUENCE_ENTRETIEN_LABELS[text] : undefined;
-  if (days === undefined) throw invalid();
+  if (days === undefined) throw frequenceEntretienInvalide();
   return days;
 }
 

@@ -1,6 +1,6 @@
 /**
- * Who may see which equipment (security.md §5), and the client/contract consistency rule of an
- * equipment (domain.md §3), as pure functions.
+ * Who may see which equipment (docs/security.md §5), and the client/contract consistency rule of an
+ * equipment (docs/domain.md §3), as pure functions.
  *
  * - Write (create, update, delete): admin and responsable (role check of the routes).
  * - Read: admin, responsable and technicien see every equipment; a client user sees only the
@@ -8,6 +8,7 @@
  *   account has no company. Out of scope → 404 "Équipement introuvable" (+ audit hors_perimetre).
  */
 import type { Role } from '../../db/schema.js';
+import { AppError } from '../../lib/errors.js';
 
 export const EQUIPEMENT_MESSAGES = {
   notFound: 'Équipement introuvable',
@@ -27,7 +28,7 @@ export const EQUIPEMENT_WRITE_ROLES = ['responsable'] as const satisfies readonl
 export const EQUIPEMENT_READ_ROLES = ['responsable', 'technicien', 'client'] as const satisfies readonly Role[];
 
 export interface Caller {
-  role: Role;
+  role: Role | 'system';
   clientId: number | null;
 }
 
@@ -36,14 +37,13 @@ export type EquipementScope = { kind: 'all' } | { kind: 'client'; clientId: numb
 
 export function equipementReadScope(caller: Caller): EquipementScope {
   switch (caller.role) {
+    case 'system':
     case 'admin':
     case 'responsable':
     case 'technicien':
       return { kind: 'all' };
     case 'client':
       return caller.clientId === null ? { kind: 'none' } : { kind: 'client', clientId: caller.clientId };
-    default:
-      return { kind: 'none' };
   }
 }
 
@@ -63,6 +63,11 @@ export function canReadEquipement(caller: Caller, equipement: { client_id: numbe
 export interface OwnershipInput {
   clientId: number | null | undefined;
   contratId: number | null | undefined;
+}
+
+/** The 422 of a contract that is not the equipment's client's. */
+export function contratMismatch(): AppError {
+  return AppError.validation([{ loc: ['body', 'contrat_id'], msg: EQUIPEMENT_MESSAGES.contratMismatch, type: 'value' }], EQUIPEMENT_MESSAGES.contratMismatch);
 }
 
 export type OwnershipResult =

@@ -1,12 +1,11 @@
 /**
- * Equipment (api.md §4.4). Writes: admin, responsable. Reads: admin, responsable, technicien (all
+ * Equipment (docs/api.md §4.4). Writes: admin, responsable. Reads: admin, responsable, technicien (all
  * rows) and client (its company's rows only; others answer 404).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { splitCommaLists } from '../../http/lists.js';
+import { sendPage, splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
-import { auditContext } from '../audit/context.js';
 import { EQUIPEMENT_MESSAGES, EQUIPEMENT_READ_ROLES, EQUIPEMENT_WRITE_ROLES } from './policy.js';
 import {
   EquipementCreateBodySchema,
@@ -16,9 +15,9 @@ import {
   EquipementOutSchema,
   EquipementPatchBodySchema,
 } from './schemas.js';
-import { createEquipement, deleteEquipement, listEquipements, readEquipement, updateEquipement } from './service.js';
 
 const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { equipements } = app.services;
   const tags = ['equipements'];
   const writers = app.authorize(...EQUIPEMENT_WRITE_ROLES);
   const readers = app.authorize(...EQUIPEMENT_READ_ROLES);
@@ -34,7 +33,7 @@ const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: withErrors({ 200: EquipementOutSchema }),
       },
     },
-    async (request) => createEquipement(app, request.body ?? {}),
+    async (request) => equipements.create(request.body ?? {}),
   );
 
   app.get(
@@ -47,20 +46,16 @@ const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { query } = request;
       const trimmed = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
-      return listEquipements(app.db, reply, request.user!, {
-        filters: {
-          statuts: query.statut,
-          criticites: query.criticite,
-          type: trimmed(query.type),
-          clientId: query.client_id,
-          contratId: query.contrat_id,
-          localisation: trimmed(query.localisation),
-          q: trimmed(query.q),
-        },
-        limit: query.limit,
-        offset: query.offset,
-        sort: query.sort,
-      });
+      const filters = {
+        statuts: query.statut,
+        criticites: query.criticite,
+        type: trimmed(query.type),
+        clientId: query.client_id,
+        contratId: query.contrat_id,
+        localisation: trimmed(query.localisation),
+        q: trimmed(query.q),
+      };
+      return sendPage(reply, await equipements.list(request.actor!, filters, { limit: query.limit, offset: query.offset, sort: query.sort }));
     },
   );
 
@@ -70,13 +65,7 @@ const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: readers,
       schema: { tags, summary: 'Lire un équipement', params: EquipementIdParamsSchema, response: withErrors({ 200: EquipementOutSchema }) },
     },
-    async (request) =>
-      readEquipement(app.db, request.params.equipement_id, {
-        caller: request.user!,
-        actor: auditContext(request),
-        route: request.routeOptions.url ?? null,
-        method: request.method,
-      }),
+    async (request) => equipements.get(request.actor!, request.params.equipement_id),
   );
 
   app.patch(
@@ -91,7 +80,7 @@ const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: withErrors({ 200: EquipementOutSchema }),
       },
     },
-    async (request) => updateEquipement(app, request.params.equipement_id, request.body ?? {}),
+    async (request) => equipements.update(request.params.equipement_id, request.body ?? {}),
   );
 
   app.delete(
@@ -106,7 +95,7 @@ const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await deleteEquipement(app, request.params.equipement_id, auditContext(request));
+      await equipements.delete(request.actor!, request.params.equipement_id);
       return { detail: EQUIPEMENT_MESSAGES.deleted };
     },
   );

@@ -2,8 +2,9 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CRITICITE_VALUES, STATUT_EQUIPEMENT_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, StringEnum } from '../../lib/listing.js';
 import { IdParam, Nullable, NullableEnum, Timestamp } from '../../lib/schemas.js';
+import { formatFrequenceEntretien } from './frequency.js';
+import type { EquipementRecord } from './repository.js';
 
-/** PostgreSQL `integer`: a larger id could never match and would make the query fail. */
 /** numeric(12,2). */
 const MONEY_MAX = 9_999_999_999.99;
 
@@ -53,10 +54,37 @@ export const EquipementOutSchema = Type.Object(
 );
 export type EquipementOut = Static<typeof EquipementOutSchema>;
 
+export function toEquipementOut(row: EquipementRecord): EquipementOut {
+  return {
+    id: row.id,
+    nom: row.nom,
+    type: row.type_equipement,
+    localisation: row.localisation,
+    frequence_entretien: formatFrequenceEntretien(row.frequence_entretien_jours),
+    numero_serie: row.numero_serie,
+    code_interne: row.code_interne,
+    marque: row.marque,
+    modele: row.modele,
+    batiment: row.batiment,
+    etage: row.etage,
+    zone: row.zone,
+    statut: row.statut,
+    criticite: row.criticite,
+    description: row.description,
+    date_mise_en_service: row.date_mise_en_service,
+    date_fin_garantie: row.date_fin_garantie,
+    cout_acquisition: row.cout_acquisition === null ? null : Number(row.cout_acquisition),
+    client_id: row.client_id,
+    contrat_id: row.contrat_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
 export const EquipementDeletedSchema = Type.Object({ detail: Type.String() });
 
 // --- input ---------------------------------------------------------------------------------------
-// Limits of domain.md §3 (equipements). Strings are trimmed by the service; an optional string
+// Limits of docs/domain.md §3 (equipements). Strings are trimmed by the service; an optional string
 // that is empty after trimming is stored as NULL.
 
 const inputProperties = {
@@ -122,7 +150,7 @@ export const EquipementListQuerySchema = Type.Object({
   contrat_id: Type.Optional(Id),
   localisation: Type.Optional(Type.String({ maxLength: 255, description: 'Sous-chaîne de la localisation, insensible à la casse' })),
   q: Type.Optional(Type.String({ maxLength: 255, description: 'Recherche (nom, numéro de série, code interne), insensible à la casse' })),
-  // The legacy service paginated equipment: default limit 50 (api.md §1).
+  // The legacy service paginated equipment: default limit 50 (docs/api.md §1).
   ...paginationQuery({ defaultLimit: 50, sortFields: EQUIPEMENT_SORT_FIELDS, defaultSort: 'id' }),
 });
 export type EquipementListQuery = Static<typeof EquipementListQuerySchema>;

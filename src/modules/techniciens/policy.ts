@@ -1,5 +1,5 @@
 /**
- * Pure rules of the technicians and skills module (api.md §4.3, security.md §5): who may read and
+ * Pure rules of the technicians and skills module (docs/api.md §4.3, docs/security.md §5): who may read and
  * write, the exact French messages, input normalisation and the skill-set replacement.
  * No database access here; the service applies these inside its transactions.
  */
@@ -36,7 +36,7 @@ export function canHoldTechnicienProfile(role: Role): boolean {
 }
 
 /**
- * `disponibilite` input (api.md §4.3, §5.13): trimmed, lower-cased, accents stripped
+ * `disponibilite` input (docs/api.md §4.3, §5.13): trimmed, lower-cased, accents stripped
  * (`Occupé` → `occupe`, ` CONGÉ ` → `conge`). Null when the result is not a known value: the
  * caller answers 422 "Disponibilité invalide"; an unknown value is never replaced by a default.
  */
@@ -50,7 +50,7 @@ export function normalizeDisponibilite(raw: string): Disponibilite | null {
 }
 
 /**
- * An optional text input (domain.md §1): trimmed; an empty result is stored as NULL.
+ * An optional text input (docs/domain.md §1): trimmed; an empty result is stored as NULL.
  * `undefined` (absent) and `null` stay as they are: the caller decides whether they mean "keep".
  */
 export function optionalText(value: string | null | undefined): string | null | undefined {

@@ -1,13 +1,12 @@
 /**
- * Technicians and skills (api.md §4.3). Write: admin, responsable. Read: admin, responsable,
+ * Technicians and skills (docs/api.md §4.3). Write: admin, responsable. Read: admin, responsable,
  * technicien; a client gets 403. The static `/techniciens/competences…` paths are matched before
  * `/techniciens/{technicien_id}` (find-my-way prefers static segments).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { splitCommaLists } from '../../http/lists.js';
+import { sendPage, splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
-import { auditContext } from '../audit/context.js';
 import { READER_ROLES, WRITER_ROLES } from './policy.js';
 import {
   CompetenceCreateSchema,
@@ -21,19 +20,9 @@ import {
   TechnicienOutSchema,
   TechnicienUpdateSchema,
 } from './schemas.js';
-import {
-  createCompetence,
-  createTechnicien,
-  getTechnicien,
-  listCompetences,
-  listTechniciens,
-  patchCompetence,
-  removeCompetence,
-  removeTechnicien,
-  updateTechnicienProfile,
-} from './service.js';
 
 const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { techniciens, competences } = app.services;
   const tags = ['techniciens'];
   const writers = app.authorize(...WRITER_ROLES);
   const readers = app.authorize(...READER_ROLES);
@@ -46,7 +35,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: writers,
       schema: { tags, summary: 'Créer un profil technicien', body: TechnicienCreateSchema, response: withErrors({ 200: TechnicienOutSchema }) },
     },
-    async (request) => createTechnicien(app, request.body),
+    async (request) => techniciens.create(request.body),
   );
 
   app.get(
@@ -56,7 +45,10 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: splitCommaLists('disponibilite'),
       schema: { tags, summary: 'Lister les techniciens', querystring: TechnicienListQuerySchema, response: withErrors({ 200: Type.Array(TechnicienOutSchema) }) },
     },
-    async (request, reply) => listTechniciens(app.db, reply, request.query),
+    async (request, reply) => {
+      const { limit, offset, sort, ...filters } = request.query;
+      return sendPage(reply, await techniciens.list(filters, { limit, offset, sort }));
+    },
   );
 
   // --- skills (static paths, before /techniciens/:technicien_id) ---------------------------------
@@ -67,7 +59,10 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: readers,
       schema: { tags, summary: 'Lister les compétences', querystring: CompetenceListQuerySchema, response: withErrors({ 200: Type.Array(CompetenceOutSchema) }) },
     },
-    async (request, reply) => listCompetences(app.db, reply, request.query),
+    async (request, reply) => {
+      const { limit, offset, sort, q } = request.query;
+      return sendPage(reply, await competences.list({ q }, { limit, offset, sort }));
+    },
   );
 
   app.post(
@@ -76,7 +71,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: writers,
       schema: { tags, summary: 'Créer une compétence', body: CompetenceCreateSchema, response: withErrors({ 200: CompetenceOutSchema }) },
     },
-    async (request) => createCompetence(app, request.body),
+    async (request) => competences.create(request.body),
   );
 
   app.patch(
@@ -91,7 +86,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: withErrors({ 200: CompetenceOutSchema }),
       },
     },
-    async (request) => patchCompetence(app, request.params.competence_id, request.body ?? {}),
+    async (request) => competences.update(request.params.competence_id, request.body ?? {}),
   );
 
   app.delete(
@@ -101,7 +96,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Supprimer une compétence (liens retirés)', params: CompetenceIdParamsSchema, response: withErrors({ 204: Type.Null() }) },
     },
     async (request, reply) => {
-      await removeCompetence(app, request.params.competence_id, auditContext(request));
+      await competences.delete(request.actor!, request.params.competence_id);
       return reply.code(204).send(null);
     },
   );
@@ -114,7 +109,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: readers,
       schema: { tags, summary: 'Lire un technicien', params: TechnicienIdParamsSchema, response: withErrors({ 200: TechnicienOutSchema }) },
     },
-    async (request) => getTechnicien(app.db, request.params.technicien_id),
+    async (request) => techniciens.get(request.params.technicien_id),
   );
 
   app.put(
@@ -129,7 +124,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: withErrors({ 200: TechnicienOutSchema }),
       },
     },
-    async (request) => updateTechnicienProfile(app, request.params.technicien_id, request.body ?? {}),
+    async (request) => techniciens.update(request.params.technicien_id, request.body ?? {}),
   );
 
   app.delete(
@@ -144,7 +139,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await removeTechnicien(app, request.params.technicien_id, auditContext(request));
+      await techniciens.delete(request.actor!, request.params.technicien_id);
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,6 @@
 /**
- * Request and response schemas of the technicians and skills routes (api.md §3, §4.3).
+ * Request and response schemas of the technicians and skills routes (docs/api.md §3, §4.3), and the
+ * row → TechnicienOut mapping.
  *
  * Optional input fields accept `null` ("absent"). They are declared with `nullable: true` rather
  * than a `string | null` union: with the app's `coerceTypes`, a union's string branch would turn
@@ -10,6 +11,7 @@ import { IdParam, Nullable, NullableEnum, OrNull } from '../../lib/schemas.js';
 import { DISPONIBILITE_VALUES, NIVEAU_VALUES } from '../../db/schema.js';
 import { paginationQuery, QueryBoolean, StringEnum } from '../../lib/listing.js';
 import { UserOutSchema } from '../users/schemas.js';
+import type { CompetenceLinkRow, TechnicienRow, UserOutRow } from './repository.js';
 
 const NullableString = OrNull(Type.String());
 
@@ -44,11 +46,43 @@ export const TechnicienOutSchema = Type.Object(
 );
 export type TechnicienOut = Static<typeof TechnicienOutSchema>;
 
+/**
+ * TechnicienOut of a page of rows, from the users and the skill links of the whole page (read in
+ * one query each).
+ */
+export function toTechniciensOut(rows: readonly TechnicienRow[], users: readonly UserOutRow[], links: readonly CompetenceLinkRow[]): TechnicienOut[] {
+  const usersById = new Map(users.map((user) => [user.id, user]));
+  const skillsByTechnicien = new Map<number, CompetenceOut[]>();
+  for (const link of links) {
+    const list = skillsByTechnicien.get(link.technicien_id) ?? [];
+    list.push({ id: link.id, nom: link.nom, domaine: link.domaine, description: link.description });
+    skillsByTechnicien.set(link.technicien_id, list);
+  }
+  return rows.map((row) => {
+    const user = usersById.get(row.user_id);
+    // users are never hard-deleted and techniciens.user_id cascades: a missing user is a bug.
+    if (!user) throw new Error(`technicien ${row.id}: utilisateur ${row.user_id} absent`);
+    return {
+      id: row.id,
+      equipe: row.equipe,
+      disponibilite: row.disponibilite,
+      user,
+      competences: skillsByTechnicien.get(row.id) ?? [],
+      niveau_technicien: row.niveau_technicien,
+      numero_badge: row.numero_badge,
+      zone_intervention: row.zone_intervention,
+      telephone_urgence: row.telephone_urgence,
+      astreinte: row.astreinte,
+      is_active: row.is_active,
+    };
+  });
+}
+
 // --- technicians ---------------------------------------------------------------------------------
 
 export const TechnicienIdParamsSchema = Type.Object({ technicien_id: IdParam });
 
-/** Limits of domain.md §3 (techniciens); strings are trimmed and an empty one is stored as NULL. */
+/** Limits of docs/domain.md §3 (techniciens); strings are trimmed and an empty one is stored as NULL. */
 const technicienFields = {
   equipe: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
   disponibilite: Type.Optional(
@@ -91,7 +125,7 @@ export const TechnicienListQuerySchema = Type.Object({
   ),
   competence_id: Type.Optional(Type.Integer({ minimum: 1, description: 'Techniciens ayant cette compétence' })),
   is_active: Type.Optional(QueryBoolean),
-  // The legacy service paginated technicians: default limit 50 (api.md §1).
+  // The legacy service paginated technicians: default limit 50 (docs/api.md §1).
   ...paginationQuery({ defaultLimit: 50, sortFields: TECHNICIEN_SORT_FIELDS, defaultSort: 'id' }),
 });
 
@@ -122,6 +156,6 @@ export const COMPETENCE_SORT_FIELDS = ['id', 'nom'] as const;
 
 export const CompetenceListQuerySchema = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 255, description: 'Recherche (nom, domaine), insensible à la casse' })),
-  // Skills were not paginated by the legacy service: default limit 500 (api.md §1).
+  // Skills were not paginated by the legacy service: default limit 500 (docs/api.md §1).
   ...paginationQuery({ defaultLimit: 500, sortFields: COMPETENCE_SORT_FIELDS, defaultSort: 'id' }),
 });

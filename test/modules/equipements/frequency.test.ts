@@ -23,7 +23,7 @@ function assertInvalid(value: unknown) {
 }
 
 describe('parseFrequenceEntretien', () => {
-  test('every label of api.md §4.4, masculine and feminine, French and English', () => {
+  test('every label of docs/api.md §4.4, masculine and feminine, French and English', () => {
     const expected: [string, number][] = [
       ['journalier', 1],
       ['daily', 1],

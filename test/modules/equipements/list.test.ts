@@ -2,13 +2,13 @@
  * GET /equipements/: scope per role, filters, sort, pagination and X-Total-Count, aliases.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { bearer, FakeClock, login, seedUser, type Tokens } from '../../helpers/auth.js';
+import { describe, test } from 'node:test';
+import { useTestApp } from '../../helpers/app.js';
+import { FakeClock, login, seedUser, type Tokens } from '../../helpers/auth.js';
 import { insertClient, insertContrat, insertEquipement } from '../../helpers/fixtures.js';
+import { assertError, call } from '../../helpers/http.js';
 
 const clock = new FakeClock();
-let t: TestApp;
 let admin: Tokens;
 let responsable: Tokens;
 let technicien: Tokens;
@@ -20,31 +20,27 @@ let k1: number;
 let k1b: number;
 const ids: Record<string, number> = {};
 
-before(async () => {
-  t = await createTestApp({ clock });
-  c1 = await insertClient(t.app.db);
-  c2 = await insertClient(t.app.db);
-  k1 = await insertContrat(t.app.db, c1);
-  k1b = await insertContrat(t.app.db, c1);
-  const db = t.app.db;
+const t = useTestApp({ clock }, async () => {
+  c1 = await insertClient(t().db);
+  c2 = await insertClient(t().db);
+  k1 = await insertContrat(t().db, c1);
+  k1b = await insertContrat(t().db, c1);
+  const db = t().db;
   // Inserted in this order, so ids ascend alphabetically by key.
   ids.a = await insertEquipement(db, { nom: 'Zeta compresseur', type_equipement: 'Compresseur', localisation: 'Atelier Nord', statut: 'panne', criticite: 'critique', numero_serie: 'SN-100', client_id: c1, contrat_id: k1, created_at: new Date('2026-01-03T00:00:00Z') });
   ids.b = await insertEquipement(db, { nom: 'alpha pompe', type_equipement: 'pompe', localisation: 'Atelier Sud', statut: 'operationnel', criticite: 'non_critique', code_interne: 'CI-7', client_id: c1, contrat_id: k1b, created_at: new Date('2026-01-01T00:00:00Z') });
   ids.c = await insertEquipement(db, { nom: 'Beta chaudière', type_equipement: 'chaudière', localisation: 'Chaufferie', statut: 'maintenance', criticite: 'important', client_id: c2, created_at: new Date('2026-01-02T00:00:00Z') });
   ids.d = await insertEquipement(db, { nom: 'Gamma 100% inox', type_equipement: 'COMPRESSEUR', localisation: 'atelier nord bis', statut: 'retire', criticite: 'standard', code_interne: 'X_1', created_at: new Date('2026-01-02T00:00:00Z') });
-  admin = await login(t, await seedUser(t, 'admin'));
-  responsable = await login(t, await seedUser(t, 'responsable'));
-  technicien = await login(t, await seedUser(t, 'technicien'));
-  clientUser = await login(t, await seedUser(t, 'client', { clientId: c1 }));
-  orphanClient = await login(t, await seedUser(t, 'client'));
-});
-after(async () => {
-  await t.close();
+  admin = await login(t(), await seedUser(t(), 'admin'));
+  responsable = await login(t(), await seedUser(t(), 'responsable'));
+  technicien = await login(t(), await seedUser(t(), 'technicien'));
+  clientUser = await login(t(), await seedUser(t(), 'client', { clientId: c1 }));
+  orphanClient = await login(t(), await seedUser(t(), 'client'));
 });
 
-async function list(query = '', tokens: Tokens = responsable, prefix = '/api/v1', path = '/equipements/') {
-  const response = await t.app.inject({ method: 'GET', url: `${prefix}${path}${query ? `?${query}` : ''}`, headers: bearer(tokens) });
-  return response;
+/** GET of the list with a raw query string (repeated and comma-list parameters as written). */
+function list(query = '', tokens: Tokens = responsable, prefix = '/api/v1', path = '/equipements/') {
+  return call(t(), 'GET', `${prefix}${path}${query ? `?${query}` : ''}`, { as: tokens });
 }
 
 async function listIds(query = '', tokens: Tokens = responsable): Promise<{ ids: number[]; total: number }> {
@@ -74,13 +70,11 @@ describe('scope', () => {
   });
 
   test('no token → 401', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/equipements/' });
-    assert.equal(response.statusCode, 401);
-    assert.equal(response.json().error.message, 'Non authentifié');
+    assertError(await call(t(), 'GET', '/api/v1/equipements/'), 401, 'Non authentifié');
   });
 
   test('items have the EquipementOut shape (frequency as a string)', async () => {
-    await t.app.db.updateTable('equipements').set({ frequence_entretien_jours: 90 }).where('id', '=', ids.a!).execute();
+    await t().db.updateTable('equipements').set({ frequence_entretien_jours: 90 }).where('id', '=', ids.a!).execute();
     const [first] = (await list(`q=zeta`)).json();
     assert.equal(first.type, 'Compresseur');
     assert.equal(first.frequence_entretien, '90');
@@ -168,12 +162,12 @@ describe('sort and pagination', () => {
 
   test('default limit 50', async () => {
     const rows = Array.from({ length: 51 }, (_, i) => ({ nom: `Lot ${i}`, type_equipement: 'lot', localisation: 'Entrepôt' }));
-    await t.app.db.insertInto('equipements').values(rows).execute();
+    await t().db.insertInto('equipements').values(rows).execute();
     const page = await listIds('type=lot');
     assert.equal(page.ids.length, 50);
     assert.equal(page.total, 51);
     assert.equal((await listIds('type=lot&limit=500')).ids.length, 51);
-    await t.app.db.deleteFrom('equipements').where('type_equipement', '=', 'lot').execute();
+    await t().db.deleteFrom('equipements').where('type_equipement', '=', 'lot').execute();
   });
 });
 

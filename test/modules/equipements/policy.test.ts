@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { canReadEquipement, equipementReadScope, resolveOwnership } from '../../../src/modules/equipements/policy.js';
 
-describe('read scope (security.md §5: equipment read all for A/R/T, own company for C)', () => {
+describe('read scope (docs/security.md §5: equipment read all for A/R/T, own company for C)', () => {
   test('admin, responsable and technicien read every equipment', () => {
     for (const role of ['admin', 'responsable', 'technicien'] as const) {
       assert.deepEqual(equipementReadScope({ role, clientId: null }), { kind: 'all' });

@@ -1,47 +1,33 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { FakeClock, MINUTE } from '../../helpers/auth.js';
-import { insertClient, insertTechnicien } from '../../helpers/fixtures.js';
-import { insertCompetenceRow, insertUserRow, loginEveryRole, request, type Callers, type ErrorBody, type Headers } from './support.js';
+import { before, describe, test } from 'node:test';
+import { useTestApp } from '../../helpers/app.js';
+import { FakeClock, MINUTE, type Tokens } from '../../helpers/auth.js';
+import { insertClient, insertCompetence, insertTechnicien, insertUserRow } from '../../helpers/fixtures.js';
+import { assertError, call, errorOf } from '../../helpers/http.js';
+import { loginEveryRole, type Callers } from './support.js';
 
 const V1 = '/api/v1';
 const clock = new FakeClock();
-let t: TestApp;
 let as: Callers;
 
-before(async () => {
-  t = await createTestApp({ clock });
-  as = await loginEveryRole(t, await insertClient(t.app.db));
-});
-after(async () => {
-  await t.close();
+const t = useTestApp({ clock }, async () => {
+  as = await loginEveryRole(t(), await insertClient(t().db));
 });
 
-function errorOf(response: { json: () => unknown }): ErrorBody['error'] {
-  return (response.json() as ErrorBody).error;
+function createSkill(body: unknown, caller: Tokens = as.responsable) {
+  return call(t(), 'POST', `${V1}/techniciens/competences`, { as: caller, payload: body });
 }
 
-function assertError(response: { statusCode: number; json: () => unknown }, status: number, code: string, message: string) {
-  assert.equal(response.statusCode, status, JSON.stringify(response.json()));
-  assert.equal(errorOf(response).code, code);
-  assert.equal(errorOf(response).message, message);
-}
-
-function createSkill(body: unknown, headers: Headers = as.responsable) {
-  return request(t, 'POST', `${V1}/techniciens/competences`, headers, body);
-}
-
-function patchSkill(id: number | string, body: unknown, headers: Headers = as.responsable) {
-  return request(t, 'PATCH', `${V1}/techniciens/competences/${id}`, headers, body);
+function patchSkill(id: number | string, body: unknown, caller: Tokens = as.responsable) {
+  return call(t(), 'PATCH', `${V1}/techniciens/competences/${id}`, { as: caller, payload: body });
 }
 
 async function skillRows() {
-  return t.app.db.selectFrom('competences').selectAll().orderBy('id').execute();
+  return t().db.selectFrom('competences').selectAll().orderBy('id').execute();
 }
 
 async function skillRow(id: number) {
-  return t.app.db.selectFrom('competences').selectAll().where('id', '=', id).executeTakeFirst();
+  return t().db.selectFrom('competences').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -72,7 +58,7 @@ describe('POST /techniciens/competences', () => {
     assert.equal((await createSkill({ nom: 'Électricité industrielle' })).statusCode, 200);
     const before = await skillRows();
     for (const nom of ['Électricité industrielle', '  électricité INDUSTRIELLE ', 'ÉLECTRICITÉ INDUSTRIELLE']) {
-      assertError(await createSkill({ nom, domaine: 'autre' }), 400, 'BAD_REQUEST', 'Compétence déjà existante');
+      assertError(await createSkill({ nom, domaine: 'autre' }), 400, 'Compétence déjà existante');
     }
     assert.deepEqual(await skillRows(), before);
   });
@@ -104,7 +90,7 @@ describe('POST /techniciens/competences', () => {
         JSON.stringify(details),
       );
     }
-    const empty = await t.app.inject({ method: 'POST', url: `${V1}/techniciens/competences`, headers: { ...as.responsable, 'content-type': 'application/json' }, payload: '' });
+    const empty = await call(t(), 'POST', `${V1}/techniciens/competences`, { as: as.responsable, headers: { 'content-type': 'application/json' }, payload: '' });
     assert.equal(empty.statusCode, 422);
     assert.deepEqual(await skillRows(), before);
   });
@@ -112,8 +98,8 @@ describe('POST /techniciens/competences', () => {
   test('admin creates; technicien and client get 403, nothing written', async () => {
     assert.equal((await createSkill({ nom: 'Par admin' }, as.admin)).statusCode, 200);
     const before = await skillRows();
-    assertError(await createSkill({ nom: 'Par technicien' }, as.technicien), 403, 'FORBIDDEN', 'Accès réservé aux rôles : admin, responsable');
-    assertError(await createSkill({ nom: 'Par client' }, as.client), 403, 'FORBIDDEN', 'Accès réservé aux rôles : admin, responsable');
+    assertError(await createSkill({ nom: 'Par technicien' }, as.technicien), 403, 'Accès réservé aux rôles : admin, responsable');
+    assertError(await createSkill({ nom: 'Par client' }, as.client), 403, 'Accès réservé aux rôles : admin, responsable');
     assert.deepEqual(await skillRows(), before);
   });
 });
@@ -126,15 +112,15 @@ describe('GET /techniciens/competences', () => {
   before(async () => {
     ids = {
       // Mixed case: byte order and case-insensitive order differ ('R' < 'r').
-      hydro: await insertCompetenceRow(t, 'recherche hydraulique', 'fluides'),
-      vanne: await insertCompetenceRow(t, 'Recherche vannes', 'fluides'),
-      elec: await insertCompetenceRow(t, 'Recherche ELECTRIQUE', 'electricite'),
-      pct: await insertCompetenceRow(t, 'Recherche 100% froid', 'froid'),
+      hydro: await insertCompetence(t().db, 'recherche hydraulique', 'fluides'),
+      vanne: await insertCompetence(t().db, 'Recherche vannes', 'fluides'),
+      elec: await insertCompetence(t().db, 'Recherche ELECTRIQUE', 'electricite'),
+      pct: await insertCompetence(t().db, 'Recherche 100% froid', 'froid'),
     };
   });
 
-  async function list(query: string, headers: Headers = as.technicien) {
-    const response = await request(t, 'GET', `${V1}/techniciens/competences?${query}`, headers);
+  async function list(query: string, caller: Tokens = as.technicien) {
+    const response = await call(t(), 'GET', `${V1}/techniciens/competences?${query}`, { as: caller });
     assert.equal(response.statusCode, 200, `${query}: ${response.body}`);
     return { ids: response.json().map((skill: { id: number }) => skill.id) as number[], total: response.headers['x-total-count'], body: response.json() };
   }
@@ -152,7 +138,7 @@ describe('GET /techniciens/competences', () => {
     assert.deepEqual((await list('q=recherche&sort=nom')).ids, [ids.pct, ids.elec, ids.hydro, ids.vanne]);
     assert.deepEqual((await list('q=recherche&sort=-nom')).ids, [ids.vanne, ids.hydro, ids.elec, ids.pct]);
     assert.deepEqual((await list('q=recherche&sort=-id')).ids, [ids.pct, ids.elec, ids.vanne, ids.hydro]);
-    const bad = await request(t, 'GET', `${V1}/techniciens/competences?sort=domaine`, as.responsable);
+    const bad = await call(t(), 'GET', `${V1}/techniciens/competences?sort=domaine`, { as: as.responsable });
     assert.equal(bad.statusCode, 422);
     assert.deepEqual((errorOf(bad).details as { loc: unknown[] }[])[0]!.loc, ['query', 'sort']);
   });
@@ -162,15 +148,15 @@ describe('GET /techniciens/competences', () => {
     assert.deepEqual(page.ids, [ids.vanne, ids.elec]);
     assert.equal(page.total, '4');
     assert.deepEqual(page.body[0], { id: ids.vanne, nom: 'Recherche vannes', domaine: 'fluides', description: null });
-    assert.equal((await request(t, 'GET', `${V1}/techniciens/competences?limit=0`, as.responsable)).statusCode, 422);
+    assert.equal((await call(t(), 'GET', `${V1}/techniciens/competences?limit=0`, { as: as.responsable })).statusCode, 422);
   });
 
   test('readable by admin, responsable, technicien (also at the root); client 403', async () => {
-    for (const headers of [as.admin, as.responsable, as.technicien]) assert.equal((await list('q=recherche', headers)).ids.length, 4);
-    const root = await request(t, 'GET', '/techniciens/competences?q=recherche', as.technicien);
+    for (const caller of [as.admin, as.responsable, as.technicien]) assert.equal((await list('q=recherche', caller)).ids.length, 4);
+    const root = await call(t(), 'GET', '/techniciens/competences?q=recherche', { as: as.technicien });
     assert.equal(root.statusCode, 200);
     assert.equal(root.json().length, 4);
-    assertError(await request(t, 'GET', `${V1}/techniciens/competences`, as.client), 403, 'FORBIDDEN', 'Accès réservé aux rôles : admin, responsable, technicien');
+    assertError(await call(t(), 'GET', `${V1}/techniciens/competences`, { as: as.client }), 403, 'Accès réservé aux rôles : admin, responsable, technicien');
   });
 });
 
@@ -178,8 +164,8 @@ describe('GET /techniciens/competences', () => {
 
 describe('PATCH /techniciens/competences/{competence_id}', () => {
   test('200: given fields change, absent or null ones are kept; empty description clears, empty domaine resets', async () => {
-    const id = await insertCompetenceRow(t, 'Patch origine', 'mecanique');
-    await t.app.db.updateTable('competences').set({ description: 'Texte' }).where('id', '=', id).execute();
+    const id = await insertCompetence(t().db, 'Patch origine', 'mecanique');
+    await t().db.updateTable('competences').set({ description: 'Texte' }).where('id', '=', id).execute();
     clock.advance(MINUTE);
     const renamed = await patchSkill(id, { nom: '  Patch renommée ', domaine: null });
     assert.equal(renamed.statusCode, 200, renamed.body);
@@ -194,36 +180,36 @@ describe('PATCH /techniciens/competences/{competence_id}', () => {
   });
 
   test('renaming to its own name in another case is allowed; to another skill’s name → 400, unchanged', async () => {
-    const id = await insertCompetenceRow(t, 'Patch propre');
-    await insertCompetenceRow(t, 'Patch autre');
+    const id = await insertCompetence(t().db, 'Patch propre');
+    await insertCompetence(t().db, 'Patch autre');
     const own = await patchSkill(id, { nom: 'PATCH PROPRE' });
     assert.equal(own.statusCode, 200, own.body);
     assert.equal(own.json().nom, 'PATCH PROPRE');
     const before = await skillRow(id);
-    assertError(await patchSkill(id, { nom: ' patch AUTRE ', domaine: 'changé' }), 400, 'BAD_REQUEST', 'Compétence déjà existante');
+    assertError(await patchSkill(id, { nom: ' patch AUTRE ', domaine: 'changé' }), 400, 'Compétence déjà existante');
     assert.deepEqual(await skillRow(id), before);
   });
 
   test('404 "Compétence introuvable"; bad id 422; bad body 422; empty body changes nothing', async () => {
-    assertError(await patchSkill(919_191, { nom: 'X' }), 404, 'RESOURCE_NOT_FOUND', 'Compétence introuvable');
+    assertError(await patchSkill(919_191, { nom: 'X' }), 404, 'Compétence introuvable');
     assert.equal((await patchSkill('abc', { nom: 'X' })).statusCode, 422);
     assert.equal((await patchSkill(0, { nom: 'X' })).statusCode, 422);
-    const id = await insertCompetenceRow(t, 'Patch intacte');
+    const id = await insertCompetence(t().db, 'Patch intacte');
     const before = await skillRow(id);
     const blank = await patchSkill(id, { nom: '  ' });
     assert.equal(blank.statusCode, 422);
     assert.deepEqual((errorOf(blank).details as { loc: unknown[] }[])[0]!.loc, ['body', 'nom']);
     assert.equal((await patchSkill(id, { domaine: 'd'.repeat(101) })).statusCode, 422);
     assert.deepEqual(await skillRow(id), before);
-    const empty = await t.app.inject({ method: 'PATCH', url: `${V1}/techniciens/competences/${id}`, headers: { ...as.responsable, 'content-type': 'application/json' }, payload: '' });
+    const empty = await call(t(), 'PATCH', `${V1}/techniciens/competences/${id}`, { as: as.responsable, headers: { 'content-type': 'application/json' }, payload: '' });
     assert.equal(empty.statusCode, 200, empty.body);
     assert.deepEqual(empty.json(), { id, nom: 'Patch intacte', domaine: 'general', description: null });
   });
 
   test('technicien and client get 403, unchanged', async () => {
-    const id = await insertCompetenceRow(t, 'Patch RBAC');
-    assertError(await patchSkill(id, { nom: 'Non' }, as.technicien), 403, 'FORBIDDEN', 'Accès réservé aux rôles : admin, responsable');
-    assertError(await patchSkill(id, { nom: 'Non' }, as.client), 403, 'FORBIDDEN', 'Accès réservé aux rôles : admin, responsable');
+    const id = await insertCompetence(t().db, 'Patch RBAC');
+    assertError(await patchSkill(id, { nom: 'Non' }, as.technicien), 403, 'Accès réservé aux rôles : admin, responsable');
+    assertError(await patchSkill(id, { nom: 'Non' }, as.client), 403, 'Accès réservé aux rôles : admin, responsable');
     assert.equal((await skillRow(id))?.nom, 'Patch RBAC');
   });
 });
@@ -232,32 +218,27 @@ describe('PATCH /techniciens/competences/{competence_id}', () => {
 
 describe('DELETE /techniciens/competences/{competence_id}', () => {
   test('204: links removed by cascade, technicians and their other skills stay; audited data.deleted', async () => {
-    const doomed = await insertCompetenceRow(t, 'À supprimer');
-    const kept = await insertCompetenceRow(t, 'À garder');
-    const technicien = await insertTechnicien(t.app.db, await insertUserRow(t));
-    await t.app.db
+    const doomed = await insertCompetence(t().db, 'À supprimer');
+    const kept = await insertCompetence(t().db, 'À garder');
+    const technicien = await insertTechnicien(t().db, await insertUserRow(t().db));
+    await t().db
       .insertInto('technicien_competence')
       .values([
         { technicien_id: technicien, competence_id: doomed },
         { technicien_id: technicien, competence_id: kept },
       ])
       .execute();
-    const response = await t.app.inject({
-      method: 'DELETE',
-      url: `${V1}/techniciens/competences/${doomed}`,
-      headers: { ...as.responsable, 'content-type': 'application/json' },
-      payload: '',
-    });
+    const response = await call(t(), 'DELETE', `${V1}/techniciens/competences/${doomed}`, { as: as.responsable, headers: { 'content-type': 'application/json' }, payload: '' });
     assert.equal(response.statusCode, 204, response.body);
     assert.equal(response.body, '');
     assert.equal(await skillRow(doomed), undefined);
-    const profile = await request(t, 'GET', `${V1}/techniciens/${technicien}`, as.technicien);
+    const profile = await call(t(), 'GET', `${V1}/techniciens/${technicien}`, { as: as.technicien });
     assert.equal(profile.statusCode, 200);
     assert.deepEqual(
       profile.json().competences.map((skill: { id: number }) => skill.id),
       [kept],
     );
-    const audit = await t.app.db
+    const audit = await t().db
       .selectFrom('audit_events')
       .select(['outcome', 'actor_user_id', 'actor_role', 'resource_type', 'resource_id', 'details'])
       .where('event_type', '=', 'data.deleted')
@@ -274,15 +255,15 @@ describe('DELETE /techniciens/competences/{competence_id}', () => {
         details: { nom: 'À supprimer', liens_supprimes: 1 },
       },
     ]);
-    assertError(await request(t, 'DELETE', `${V1}/techniciens/competences/${doomed}`, as.responsable), 404, 'RESOURCE_NOT_FOUND', 'Compétence introuvable');
+    assertError(await call(t(), 'DELETE', `${V1}/techniciens/competences/${doomed}`, { as: as.responsable }), 404, 'Compétence introuvable');
   });
 
   test('404 unknown, 422 bad id; technicien and client 403 with nothing deleted', async () => {
-    assertError(await request(t, 'DELETE', `${V1}/techniciens/competences/929292`, as.admin), 404, 'RESOURCE_NOT_FOUND', 'Compétence introuvable');
-    assert.equal((await request(t, 'DELETE', `${V1}/techniciens/competences/-3`, as.admin)).statusCode, 422);
-    const id = await insertCompetenceRow(t, 'Suppression refusée');
-    for (const headers of [as.technicien, as.client]) {
-      assertError(await request(t, 'DELETE', `${V1}/techniciens/competences/${id}`, headers), 403, 'FORBIDDEN', 'Accès réservé aux rôles : admin, responsable');
+    assertError(await call(t(), 'DELETE', `${V1}/techniciens/competences/929292`, { as: as.admin }), 404, 'Compétence introuvable');
+    assert.equal((await call(t(), 'DELETE', `${V1}/techniciens/competences/-3`, { as: as.admin })).statusCode, 422);
+    const id = await insertCompetence(t().db, 'Suppression refusée');
+    for (const caller of [as.technicien, as.client]) {
+      assertError(await call(t(), 'DELETE', `${V1}/techniciens/competences/${id}`, { as: caller }), 403, 'Accès réservé aux rôles : admin, responsable');
     }
     assert.notEqual(await skillRow(id), undefined);
   });
