@@ -7,11 +7,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { AppConfig } from './config/types.js';
 import type { Services } from './container.js';
 import type { DatabaseRuntime } from './db/database.js';
-import type { Database } from './db/schema.js';
 import type { Clock } from './lib/clock.js';
 import { ErrorEnvelopeSchema } from './lib/schemas.js';
 import type { Runtime } from './runtime.js';
@@ -41,8 +39,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: AppConfig;
     services: Services;
-    /** Transitional: for the modules whose routes still reach the database (removed once none does). */
-    db: Kysely<Database>;
     database: DatabaseRuntime;
     lifecycle: { started: boolean; shuttingDown: boolean };
     clock: Clock;
@@ -109,7 +105,6 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   app.decorate('clock', runtime.clock);
   app.decorate('hasher', runtime.hasher);
   app.decorate('database', runtime.database);
-  app.decorate('db', runtime.db);
   app.addHook('onClose', async () => {
     await runtime.close();
   });

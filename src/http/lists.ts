@@ -3,8 +3,7 @@
  * parameter or a comma list, and `X-Total-Count` from a service's `{ rows, total }`.
  */
 import type { FastifyReply, preValidationAsyncHookHandler } from 'fastify';
-import type { SelectQueryBuilder } from 'kysely';
-import { selectPage, type Page, type PageOptions } from '../db/paging.js';
+import type { Page } from '../db/paging.js';
 
 /** Sets `X-Total-Count` and returns the rows, for a list route's handler. */
 export function sendPage<T>(reply: FastifyReply, page: Page<T>): T[] {
@@ -27,9 +26,4 @@ export function splitCommaLists(...names: string[]): preValidationAsyncHookHandl
       query[name] = parts;
     }
   };
-}
-
-/** Transitional: modules not yet moved to `{ rows, total }` services (removed once all are). */
-export async function listPage<DB, TB extends keyof DB, O>(reply: FastifyReply, query: SelectQueryBuilder<DB, TB, O>, options: PageOptions): Promise<O[]> {
-  return sendPage(reply, await selectPage(query, options));
 }

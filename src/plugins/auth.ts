@@ -10,22 +10,8 @@ import type { Actor, RequestOrigin } from '../lib/actor.js';
 import { roleDenied } from '../modules/audit/service.js';
 import { forbiddenRoleMessage, hasRole } from '../modules/auth/policy.js';
 
-/** Transitional: the caller as the modules not yet moved to `request.actor` read it. */
-export interface AuthUser {
-  id: number;
-  username: string;
-  email: string;
-  fullName: string;
-  role: Role;
-  clientId: number | null;
-  technicienId: number | null;
-  sessionId: string;
-}
-
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Transitional, see AuthUser. */
-    user: AuthUser | null;
     /** Set by `authorize()`; null on the routes that need no authentication. */
     actor: Actor | null;
   }
@@ -43,13 +29,10 @@ export function requestOrigin(request: FastifyRequest): RequestOrigin {
 export default fp(
   async function authPlugin(app: FastifyInstance) {
     app.decorateRequest('actor', null);
-    app.decorateRequest('user', null);
     const { authenticator, audit } = app.services;
 
     const authenticate: onRequestAsyncHookHandler = async (request) => {
-      const { actor, principal } = await authenticator.resolve(request.headers.authorization, requestOrigin(request));
-      request.actor = actor;
-      request.user = { ...principal, sessionId: actor.sessionId! };
+      request.actor = await authenticator.authenticate(request.headers.authorization, requestOrigin(request));
     };
 
     app.decorate('authorize', (...roles: Role[]) => {

@@ -34,16 +34,16 @@ test('embedded mode: the cluster is created under DATA_DIR, survives a restart, 
     assert.ok(connection && connection.port > 0);
     const mode = (await fs.stat(path.join(dataDir, 'postgres-connection.env'))).mode & 0o777;
     assert.equal(mode, 0o600);
-    await first.db.insertInto('competences').values({ nom: 'Soudure' }).execute();
+    await first.database.db.insertInto('competences').values({ nom: 'Soudure' }).execute();
     await first.close();
     assert.equal(isAlive(pid), false, 'postmaster stopped with the app');
 
     const second = await buildApp(await openRuntime(config, { logger: silent }));
     try {
       assert.equal((await readConnectionFile(dataDir))?.port, connection.port, 'port remembered');
-      const rows = await second.db.selectFrom('competences').select('nom').execute();
+      const rows = await second.database.db.selectFrom('competences').select('nom').execute();
       assert.deepEqual(rows, [{ nom: 'Soudure' }]);
-      const applied = await sql<{ n: number }>`SELECT count(*)::int AS n FROM kysely_migration`.execute(second.db);
+      const applied = await sql<{ n: number }>`SELECT count(*)::int AS n FROM kysely_migration`.execute(second.database.db);
       assert.ok(applied.rows[0]!.n >= 1);
     } finally {
       await second.close();

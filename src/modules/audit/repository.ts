@@ -98,8 +98,3 @@ export class AuditRepository {
 
 export type AuditEventRow = NonNullable<Awaited<ReturnType<AuditRepository['find']>>>;
 export type AuditPage = Page<AuditEventRow>;
-
-/** Transitional: for the modules not yet made from an AuditRepository (removed once all are). */
-export async function insertAuditEvent(db: Executor, event: AuditEventInput): Promise<void> {
-  await new AuditRepository(db).insert(event);
-}

@@ -6,7 +6,7 @@
 import type { Actor, RequestOrigin } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
-import type { AuthRepository, Principal } from './repository.js';
+import type { AuthRepository } from './repository.js';
 import { verifyAccessToken, type AuthSettings } from './tokens.js';
 
 /** The 401 of a token that does not, or no longer, open a session. */
@@ -23,11 +23,6 @@ export class Authenticator {
 
   /** The Actor of an `Authorization` header value; 401 for anything but a valid, live session. */
   async authenticate(header: string | undefined, origin: RequestOrigin): Promise<Actor> {
-    return (await this.resolve(header, origin)).actor;
-  }
-
-  /** Transitional: also the principal, for the modules that still read `request.user`. */
-  async resolve(header: string | undefined, origin: RequestOrigin): Promise<{ actor: Actor; principal: Principal }> {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) throw AppError.unauthorized('Non authentifié');
     const now = this.deps.clock.now();
@@ -41,7 +36,7 @@ export class Authenticator {
     if (!principal.sessionExpiresAt || principal.sessionRevokedAt || principal.sessionExpiresAt <= now) {
       throw AppError.unauthorized(INVALID_TOKEN);
     }
-    const actor: Actor = {
+    return {
       userId: principal.id,
       role: principal.role,
       clientId: principal.clientId,
@@ -49,6 +44,5 @@ export class Authenticator {
       sessionId: claims.sessionId,
       ...origin,
     };
-    return { actor, principal };
   }
 }

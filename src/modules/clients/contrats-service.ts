@@ -5,7 +5,7 @@
  * referenced (409), audit `data.deleted`. Races get the pre-checks' answers (CONTRAT_CONSTRAINT_ERRORS).
  */
 import { mapConstraintViolation } from '../../db/constraints.js';
-import type { Page } from '../../db/paging.js';
+import type { ListRequest, Page } from '../../db/paging.js';
 import type { Store } from '../../db/store.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
@@ -18,7 +18,6 @@ import type { ContratCreateBody, ContratOut, ContratPatchBody } from './contrats
 import { datesOrderError, normalizeContratInput } from './input.js';
 import { CLIENT_MESSAGES, clientChangeAllowed, companyScope, CONTRAT_MESSAGES, inScope } from './policy.js';
 import type { ClientsRepository } from './repository.js';
-import type { ListRequest } from './service.js';
 
 export interface ContratsDependencies {
   store: Store<{ contrats: ContratsRepository; clients: ClientsRepository; audit: AuditRepository }>;

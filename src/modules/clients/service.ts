@@ -5,7 +5,7 @@
  * same answers as the pre-checks (CLIENT_CONSTRAINT_ERRORS).
  */
 import { mapConstraintViolation } from '../../db/constraints.js';
-import type { Page, PageOptions } from '../../db/paging.js';
+import type { ListRequest, Page } from '../../db/paging.js';
 import type { Store } from '../../db/store.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
@@ -17,9 +17,6 @@ import { normalizeClientInput } from './input.js';
 import { CLIENT_MESSAGES, companyScope, inScope } from './policy.js';
 import { CLIENT_CONSTRAINT_ERRORS, CLIENT_SORT, type ClientFilters, type ClientInsert, type ClientsRepository } from './repository.js';
 import type { ClientCreateBody, ClientOut, ClientPatchBody } from './schemas.js';
-
-/** A list's window as the query gives it: `sort` is the API's text, parsed against the module's SortSpec. */
-export type ListRequest = Omit<PageOptions, 'sort'> & { sort?: string };
 
 export interface ClientsDependencies {
   store: Store<{ clients: ClientsRepository; audit: AuditRepository }>;

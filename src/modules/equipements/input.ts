@@ -4,7 +4,7 @@
  */
 import type { Criticite, StatutEquipement } from '../../db/schema.js';
 import { AppError, type ValidationIssue } from '../../lib/errors.js';
-import { parseTimestamp } from '../../lib/listing.js';
+import { readTimestamp } from '../../lib/listing.js';
 import { FREQUENCE_ENTRETIEN_INVALIDE, parseFrequenceEntretien } from './frequency.js';
 
 /** The body of POST and PATCH, as validated by the route schema (every field optional). */
@@ -111,9 +111,8 @@ export function normaliseEquipementBody(body: EquipementBody, mode: 'create' | '
       changes[field] = null;
       continue;
     }
-    const date = parseTimestamp(text);
-    if (date === null) issues.push({ loc: ['body', field], msg: 'Date invalide', type: 'format' });
-    else changes[field] = date;
+    const date = readTimestamp(text, ['body', field], issues);
+    if (date) changes[field] = date;
   }
 
   if (body.cout_acquisition !== undefined) changes.cout_acquisition = body.cout_acquisition;

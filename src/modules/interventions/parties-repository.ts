@@ -5,12 +5,10 @@
  */
 import type { StatutEquipement } from '../../db/schema.js';
 import type { Executor } from '../../db/store.js';
+import { TechniciensRepository, type AssignableTechnicien } from '../techniciens/repository.js';
 
-export interface TechnicienRef {
-  id: number;
-  userId: number;
-  fullName: string;
-}
+/** A technician who may be given work (the techniciens module owns that rule and its query). */
+export type TechnicienRef = AssignableTechnicien;
 
 export interface EquipementRef {
   id: number;
@@ -24,16 +22,8 @@ export class InterventionPartiesRepository {
   constructor(private readonly db: Executor) {}
 
   /** An assignable technician: its profile and its user are both active. */
-  async findAssignableTechnicien(id: number): Promise<TechnicienRef | undefined> {
-    const row = await this.db
-      .selectFrom('techniciens as t')
-      .innerJoin('users as u', 'u.id', 't.user_id')
-      .select(['t.id', 't.user_id', 'u.full_name'])
-      .where('t.id', '=', id)
-      .where('t.is_active', '=', true)
-      .where('u.is_active', '=', true)
-      .executeTakeFirst();
-    return row ? { id: row.id, userId: row.user_id, fullName: row.full_name } : undefined;
+  findAssignableTechnicien(id: number): Promise<TechnicienRef | undefined> {
+    return new TechniciensRepository(this.db).findAssignable(id);
   }
 
   /** Any technician, active or not (the previous technician of a reassignment, the one to notify). */

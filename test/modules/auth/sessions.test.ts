@@ -10,7 +10,7 @@ const clock = new FakeClock();
 let t: TestApp;
 
 const roleProbe: FastifyPluginAsync = async (app) => {
-  app.get('/test/responsable-only', { onRequest: app.authorize('responsable') }, async (request) => ({ role: request.user!.role }));
+  app.get('/test/responsable-only', { onRequest: app.authorize('responsable') }, async (request) => ({ role: request.actor!.role }));
 };
 
 before(async () => {
