@@ -46,7 +46,9 @@ export async function seedUser(t: TestApp, role: Role, overrides: Partial<{ user
 
 /** The Actor of a user calling a service directly (no session, no request). */
 export function actorOf(user: { id: number; role: Role }, overrides: Partial<Actor> = {}): Actor {
-  return { ...SYSTEM_ACTOR, userId: user.id, role: user.role, ...overrides };
+  // An override given as undefined (`{ clientId }` of a user without company) keeps the null default.
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return { ...SYSTEM_ACTOR, userId: user.id, role: user.role, ...given };
 }
 
 export interface Tokens {

@@ -4,7 +4,6 @@
  */
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, Role } from '../../src/db/schema.js';
-import type { Actor } from '../../src/lib/actor.js';
 
 let sequence = 0;
 const next = () => ++sequence;
@@ -88,9 +87,4 @@ export async function insertIntervention(db: Db, equipementId: number, values: P
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
-}
-
-/** The Actor a service receives for `user`, as the auth plugin would build it (without a request: no session, IP or request id). */
-export function actorOf(user: { id: number; role: Role }, scope: Partial<Pick<Actor, 'clientId' | 'technicienId'>> = {}): Actor {
-  return { userId: user.id, role: user.role, clientId: scope.clientId ?? null, technicienId: scope.technicienId ?? null, sessionId: null, ip: null, userAgent: null, requestId: null };
 }

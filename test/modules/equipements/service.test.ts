@@ -10,8 +10,8 @@ import { AuditRepository } from '../../../src/modules/audit/repository.js';
 import { EquipementsRepository } from '../../../src/modules/equipements/repository.js';
 import { EquipementsService } from '../../../src/modules/equipements/service.js';
 import { useTestApp } from '../../helpers/app.js';
-import { FakeClock, MINUTE } from '../../helpers/auth.js';
-import { actorOf, insertClient, insertContrat, insertEquipement, insertIntervention, insertUserRow } from '../../helpers/fixtures.js';
+import { actorOf, FakeClock, MINUTE } from '../../helpers/auth.js';
+import { insertClient, insertContrat, insertEquipement, insertIntervention, insertUserRow } from '../../helpers/fixtures.js';
 import { rejectsWith } from '../../helpers/services.js';
 
 const clock = new FakeClock();

@@ -7,8 +7,8 @@ import type { Insertable } from 'kysely';
 import type { Database, StatutIntervention } from '../../../src/db/schema.js';
 import type { Actor } from '../../../src/lib/actor.js';
 import type { TestApp } from '../../helpers/app.js';
-import { login, seedUser, type TestUser, type Tokens } from '../../helpers/auth.js';
-import { actorOf, insertClient, insertContrat, insertEquipement, insertIntervention, insertTechnicien } from '../../helpers/fixtures.js';
+import { actorOf, login, seedUser, type TestUser, type Tokens } from '../../helpers/auth.js';
+import { insertClient, insertContrat, insertEquipement, insertIntervention, insertTechnicien } from '../../helpers/fixtures.js';
 
 /** A user of the world: the account, its tokens (HTTP tests) and the Actor the services receive (service tests). */
 export interface Member {

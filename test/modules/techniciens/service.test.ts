@@ -12,8 +12,8 @@ import { CompetencesRepository } from '../../../src/modules/techniciens/competen
 import { TechniciensRepository } from '../../../src/modules/techniciens/repository.js';
 import { TechniciensService } from '../../../src/modules/techniciens/service.js';
 import { useTestApp } from '../../helpers/app.js';
-import { FakeClock, MINUTE } from '../../helpers/auth.js';
-import { actorOf, insertCompetence, insertEquipement, insertIntervention, insertTechnicien, insertUserRow } from '../../helpers/fixtures.js';
+import { actorOf, FakeClock, MINUTE } from '../../helpers/auth.js';
+import { insertCompetence, insertEquipement, insertIntervention, insertTechnicien, insertUserRow } from '../../helpers/fixtures.js';
 import { rejectsWith } from '../../helpers/services.js';
 
 const clock = new FakeClock();
