@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { before, describe, test } from 'node:test';
+import { useTestApp } from '../../helpers/app.js';
 import { bearer, FakeClock, login, MINUTE, seedUser, type TestUser, type Tokens } from '../../helpers/auth.js';
 import { insertClient, insertEquipement, insertIntervention } from '../../helpers/fixtures.js';
 import { NotificationsRepository, type NewNotification } from '../../../src/modules/notifications/repository.js';
 
 const clock = new FakeClock(Date.parse('2026-06-15T08:00:00.000Z'));
-let t: TestApp;
 const users: Record<'admin' | 'responsable' | 'technicien' | 'client', TestUser> = {} as never;
 const tokens: Record<keyof typeof users, Tokens> = {} as never;
 let interventionId: number;
@@ -15,22 +14,18 @@ const NOTIFICATION_KEYS = ['canal', 'contenu', 'date_envoi', 'date_lecture', 'id
 
 type Json = Record<string, any>;
 
-before(async () => {
-  t = await createTestApp({ clock });
-  const clientId = await insertClient(t.db);
-  users.admin = await seedUser(t, 'admin');
-  users.responsable = await seedUser(t, 'responsable');
-  users.technicien = await seedUser(t, 'technicien');
-  users.client = await seedUser(t, 'client', { clientId });
-  for (const role of Object.keys(users) as (keyof typeof users)[]) tokens[role] = await login(t, users[role]);
-  interventionId = await insertIntervention(t.db, await insertEquipement(t.db));
-});
-after(async () => {
-  await t.close();
+const t = useTestApp({ clock }, async (app) => {
+  const clientId = await insertClient(app.db);
+  users.admin = await seedUser(app, 'admin');
+  users.responsable = await seedUser(app, 'responsable');
+  users.technicien = await seedUser(app, 'technicien');
+  users.client = await seedUser(app, 'client', { clientId });
+  for (const role of Object.keys(users) as (keyof typeof users)[]) tokens[role] = await login(app, users[role]);
+  interventionId = await insertIntervention(app.db, await insertEquipement(app.db));
 });
 
 async function request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, caller: Tokens | null, payload?: unknown, headers: Record<string, string> = {}) {
-  return t.app.inject({
+  return t().app.inject({
     method,
     url: `/api/v1${url}`,
     headers: { ...(caller ? bearer(caller) : {}), ...headers },
@@ -54,17 +49,17 @@ function assert422(response: { statusCode: number; json: () => any }, loc: (stri
 }
 
 async function countNotifications(): Promise<number> {
-  const r = await t.db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const r = await t().db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 async function notificationRow(id: number) {
-  return t.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
+  return t().db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Inserts notifications for `userId`, each `date_envoi` one minute after the previous one. */
 async function seed(userId: number, rows: Partial<NewNotification>[], start = Date.parse('2026-06-01T00:00:00Z')): Promise<number[]> {
-  return new NotificationsRepository(t.db).insert(
+  return new NotificationsRepository(t().db).insert(
     rows.map((r, i) => ({ type: 'information', canal: 'log', contenu: `n${i}`, userId, dateEnvoi: new Date(start + i * MINUTE), ...r })),
   );
 }
@@ -190,13 +185,13 @@ describe('lists', () => {
   const n: Record<string, number> = {};
 
   before(async () => {
-    reader = await seedUser(t, 'technicien');
-    other = await seedUser(t, 'client', { clientId: await insertClient(t.db) });
-    many = await seedUser(t, 'responsable');
-    [readerTokens, otherTokens] = [await login(t, reader), await login(t, other)];
+    reader = await seedUser(t(), 'technicien');
+    other = await seedUser(t(), 'client', { clientId: await insertClient(t().db) });
+    many = await seedUser(t(), 'responsable');
+    [readerTokens, otherTokens] = [await login(t(), reader), await login(t(), other)];
     // reader: a (oldest) … e (newest); b and d share date_envoi.
     const start = Date.parse('2026-05-01T00:00:00Z');
-    const [a, b, c, d, e] = await new NotificationsRepository(t.db).insert([
+    const [a, b, c, d, e] = await new NotificationsRepository(t().db).insert([
       { type: 'affectation', canal: 'email', contenu: 'a', userId: reader.id, interventionId, dateEnvoi: new Date(start) },
       { type: 'rappel', canal: 'log', contenu: 'b', userId: reader.id, dateEnvoi: new Date(start + 2 * MINUTE) },
       { type: 'retard', canal: 'sms', contenu: 'c', userId: reader.id, interventionId, dateEnvoi: new Date(start + 3 * MINUTE) },
@@ -204,7 +199,7 @@ describe('lists', () => {
       { type: 'information', canal: 'email', contenu: 'e', userId: reader.id, dateEnvoi: new Date(start + 4 * MINUTE) },
     ]);
     Object.assign(n, { a, b, c, d, e });
-    await t.db.updateTable('notifications').set({ lu: true, date_lecture: new Date(start + 10 * MINUTE) }).where('id', 'in', [c!, e!]).execute();
+    await t().db.updateTable('notifications').set({ lu: true, date_lecture: new Date(start + 10 * MINUTE) }).where('id', 'in', [c!, e!]).execute();
     n.x = (await seed(other.id, [{ type: 'rappel' }]))[0]!;
     manyIds = await seed(many.id, Array.from({ length: 55 }, () => ({})));
   });
@@ -267,7 +262,7 @@ describe('lists', () => {
         assertError(await request('GET', '/notifications/', tokens[role]), 403, 'Accès réservé aux rôles : admin');
       }
       assertError(await request('GET', '/notifications/', null), 401, 'Non authentifié');
-      const root = await t.app.inject({ method: 'GET', url: `/notifications?user_id=${reader.id}`, headers: bearer(tokens.admin) });
+      const root = await t().app.inject({ method: 'GET', url: `/notifications?user_id=${reader.id}`, headers: bearer(tokens.admin) });
       assert.equal(root.statusCode, 200);
       assert.equal(root.headers['x-total-count'], '5');
     });
@@ -276,7 +271,7 @@ describe('lists', () => {
   describe('GET /notifications/user/me', () => {
     test('reachable (not shadowed by /user/{user_id}): own rows only, -date_envoi, X-Total-Count; root alias and trailing slash', async () => {
       for (const url of ['/api/v1/notifications/user/me', '/api/v1/notifications/user/me/', '/notifications/user/me']) {
-        const response = await t.app.inject({ method: 'GET', url, headers: bearer(readerTokens) });
+        const response = await t().app.inject({ method: 'GET', url, headers: bearer(readerTokens) });
         assert.equal(response.statusCode, 200, url);
         assert.equal(response.headers['x-total-count'], '5');
         assert.deepEqual(ids(response), [n.e, n.c, n.b, n.d, n.a]);
@@ -303,7 +298,7 @@ describe('lists', () => {
       assert.deepEqual(ids(await request('GET', '/notifications/user/me?lu=1&type=retard', readerTokens)), [n.c]);
       assert.deepEqual(ids(await request('GET', '/notifications/user/me?type=rappel,affectation', readerTokens)), [n.b, n.d, n.a]);
       assert.deepEqual(ids(await request('GET', '/notifications/user/me?sort=id&limit=2&offset=1', readerTokens)), [n.b, n.c]);
-      const manyTokens = await login(t, many);
+      const manyTokens = await login(t(), many);
       const page = await request('GET', '/notifications/user/me', manyTokens);
       assert.equal(page.json().length, 50);
       assert.equal(page.headers['x-total-count'], '55');
@@ -335,7 +330,7 @@ describe('lists', () => {
       for (const role of ['responsable', 'technicien', 'client'] as const) {
         assertError(await request('GET', `/notifications/user/${reader.id}`, tokens[role]), 403, 'Accès réservé aux rôles : admin');
       }
-      const audit = await t.db
+      const audit = await t().db
         .selectFrom('audit_events')
         .select(['actor_user_id', 'outcome', 'resource_type', 'resource_id', 'details'])
         .where('event_type', '=', 'rbac.denied')
@@ -367,9 +362,9 @@ describe('read state', () => {
   let stranger: TestUser;
 
   before(async () => {
-    owner = await seedUser(t, 'technicien');
-    ownerTokens = await login(t, owner);
-    stranger = await seedUser(t, 'technicien');
+    owner = await seedUser(t(), 'technicien');
+    ownerTokens = await login(t(), owner);
+    stranger = await seedUser(t(), 'technicien');
   });
 
   test('PUT /notifications/{id}/read: lu and date_lecture persisted; idempotent (date_lecture kept)', async () => {
@@ -396,7 +391,7 @@ describe('read state', () => {
     }
     const row = await notificationRow(id!);
     assert.deepEqual([row?.lu, row?.date_lecture], [false, null]);
-    const audit = await t.db
+    const audit = await t().db
       .selectFrom('audit_events')
       .select(['actor_user_id', 'outcome', 'details'])
       .where('event_type', '=', 'rbac.denied')
@@ -421,12 +416,12 @@ describe('read state', () => {
   });
 
   test('PUT /notifications/read-all: own unread only, count, date_lecture of already-read rows kept; then count 0', async () => {
-    const reader = await seedUser(t, 'client', { clientId: await insertClient(t.db) });
-    const readerTokens = await login(t, reader);
+    const reader = await seedUser(t(), 'client', { clientId: await insertClient(t().db) });
+    const readerTokens = await login(t(), reader);
     const [r1, r2, r3] = await seed(reader.id, [{}, {}, {}]);
     const [foreign] = await seed(stranger.id, [{}]);
     const earlier = new Date('2026-06-01T00:00:00Z');
-    await t.db.updateTable('notifications').set({ lu: true, date_lecture: earlier }).where('id', '=', r3!).execute();
+    await t().db.updateTable('notifications').set({ lu: true, date_lecture: earlier }).where('id', '=', r3!).execute();
     clock.advance(MINUTE);
     const response = await request('PUT', '/notifications/read-all', readerTokens);
     assert.equal(response.statusCode, 200);
@@ -437,7 +432,7 @@ describe('read state', () => {
     }
     assert.equal((await notificationRow(r3!))?.date_lecture?.toISOString(), earlier.toISOString());
     assert.equal((await notificationRow(foreign!))?.lu, false);
-    const again = await t.app.inject({ method: 'PUT', url: '/notifications/read-all/', headers: { ...bearer(readerTokens), 'content-type': 'application/json' }, payload: '' });
+    const again = await t().app.inject({ method: 'PUT', url: '/notifications/read-all/', headers: { ...bearer(readerTokens), 'content-type': 'application/json' }, payload: '' });
     assert.equal(again.statusCode, 200);
     assert.deepEqual(again.json(), { message: 'Notifications marquées comme lues', count: 0 });
     assertError(await request('PUT', '/notifications/read-all', null), 401, 'Non authentifié');
@@ -451,7 +446,7 @@ describe('DELETE /notifications/{id}', () => {
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { detail: 'Notification supprimée' });
     assert.equal(await notificationRow(id!), undefined);
-    const audit = await t.db
+    const audit = await t().db
       .selectFrom('audit_events')
       .select(['event_type', 'outcome', 'actor_user_id', 'resource_type', 'resource_id'])
       .where('event_type', '=', 'data.deleted')
@@ -469,7 +464,7 @@ describe('DELETE /notifications/{id}', () => {
     }
     assert.notEqual(await notificationRow(id!), undefined);
     assert422(await request('DELETE', '/notifications/abc', tokens.admin), ['path', 'notification_id']);
-    const response = await t.app.inject({ method: 'DELETE', url: `/notifications/${id}/`, headers: { ...bearer(tokens.admin), 'content-type': 'application/json' }, payload: '' });
+    const response = await t().app.inject({ method: 'DELETE', url: `/notifications/${id}/`, headers: { ...bearer(tokens.admin), 'content-type': 'application/json' }, payload: '' });
     assert.equal(response.statusCode, 200);
     assert.equal(await notificationRow(id!), undefined);
   });
