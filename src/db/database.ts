@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/types.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded.js';
+import { startEmbeddedPostgres, type EmbeddedOptions, type EmbeddedServer } from './embedded.js';
 import type { Database } from './schema.js';
 
 const PG_INT8 = 20;
@@ -38,8 +38,13 @@ export function createPool(connectionString: string, settings: PoolSettings, log
     options: `-c statement_timeout=${settings.statementTimeoutMs} -c TimeZone=UTC`,
     types: typeParsers,
   });
-  // An idle client whose server went away must not crash the process; the pool replaces it.
+  // A client whose server went away emits `error`; unheard, that event would kill the process
+  // (docs/operations.md §3). The pool only listens on idle clients, so every client gets a listener
+  // for its whole life: the query in flight fails (→ 503) and the pool drops the broken client.
   pool.on('error', (error) => logger.warn({ err: error }, 'connexion PostgreSQL perdue'));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn({ err: error }, 'connexion PostgreSQL perdue pendant une requête'));
+  });
   return pool;
 }
 
@@ -55,7 +60,10 @@ export interface DatabaseRuntime {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: AppConfig, logger: Logger): Promise<DatabaseRuntime> {
+/** How the embedded server is supervised (src/db/embedded-supervisor.ts). */
+export type EmbeddedSupervision = Pick<EmbeddedOptions, 'restartDelaysMs' | 'onGiveUp'>;
+
+export async function openDatabase(config: AppConfig, logger: Logger, supervision: EmbeddedSupervision = {}): Promise<DatabaseRuntime> {
   const embedded = config.database.external
     ? null
     : await startEmbeddedPostgres({
@@ -63,6 +71,7 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
         clusterDir: config.database.embeddedDataDir,
         port: config.database.embeddedPort,
         logger,
+        ...supervision,
       });
   const connectionString = config.database.external?.connectionString ?? embedded!.connectionString;
   const pool = createPool(connectionString, config.database, logger);
