@@ -15,7 +15,9 @@ import { openRuntime, type RuntimeOptions } from '../../src/runtime.js';
 import { makeTempDir, testConfig } from '../helpers/app.js';
 import { login, seedUser } from '../helpers/auth.js';
 import { insertEquipement } from '../helpers/fixtures.js';
+import { createTestDatabase } from '../helpers/database.js';
 import { createPrivatePostgres, hasDebianPostgres } from '../helpers/private-postgres.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { startPolling, startWriteLoad, verifyWrites } from '../helpers/write-load.js';
 
 const silent = pino({ level: 'silent' });
@@ -144,6 +146,62 @@ describe('database loss', () => {
     } finally {
       await setup.app.close();
       await server.destroy();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a database that stops answering (network partition): 503 within the client timeouts, never a hang; back within 5 s once healed', async () => {
+    const database = await createTestDatabase();
+    const target = new URL(database.connectionString);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+    const viaProxy = new URL(database.connectionString);
+    viaProxy.port = String(proxy.port);
+    const dataDir = await makeTempDir();
+    const setup = await startApp({ DATABASE_URL: viaProxy.toString(), DATA_DIR: dataDir, DB_STATEMENT_TIMEOUT_MS: '1000', DB_CONNECT_TIMEOUT_MS: '1000' });
+    const { baseUrl, token } = setup;
+    const write = () =>
+      fetch(`${baseUrl}/api/v1/interventions/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ titre: 'Pendant la partition', type: 'corrective', equipement_id: setup.equipementId }),
+        // Without client-side timeouts these would hang: the test fails instead of waiting forever.
+        signal: AbortSignal.timeout(15_000),
+      });
+    try {
+      // Several idle connections in the pool: the requests below get one each, on a dead stream.
+      for (const response of await Promise.all(Array.from({ length: 6 }, write))) assert.equal(response.status, 200);
+      proxy.partition();
+
+      let started = Date.now();
+      const ready = await fetch(`${baseUrl}/api/v1/health/ready`);
+      assert.equal(ready.status, 503);
+      assert.ok(Date.now() - started <= 2500, `readiness answered in ${Date.now() - started} ms`);
+      started = Date.now();
+      assert.equal((await fetch(`${baseUrl}/live`)).status, 200);
+      assert.ok(Date.now() - started < 500, 'liveness does not wait for the database');
+
+      started = Date.now();
+      const refused = await Promise.all([write(), write(), fetch(`${baseUrl}/api/v1/interventions/`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) })]);
+      for (const response of refused) {
+        assert.equal(response.status, 503);
+        assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'SERVICE_UNAVAILABLE');
+      }
+      const waited = Date.now() - started;
+      assert.ok(waited < 8000, `503 after ${waited} ms, bounded by the query and connect timeouts`);
+
+      proxy.heal();
+      const healedAt = Date.now();
+      let status = 0;
+      while (status !== 200 && Date.now() - healedAt < 10_000) {
+        status = (await write()).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(status, 200);
+      assert.ok(Date.now() - healedAt <= 5000, `writes back ${Date.now() - healedAt} ms after the partition healed`);
+    } finally {
+      await setup.app.close();
+      await proxy.close();
+      await database.drop();
       await fs.rm(dataDir, { recursive: true, force: true });
     }
   });
