@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } f
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/types.js';
+import { restartDelays } from './embedded-supervisor.js';
 import { startEmbeddedPostgres, type EmbeddedOptions, type EmbeddedServer } from './embedded.js';
 import type { Database } from './schema.js';
 
@@ -92,8 +93,8 @@ export interface DatabaseRuntime {
   close(): Promise<void>;
 }
 
-/** How the embedded server is supervised (src/db/embedded-supervisor.ts). */
-export type EmbeddedSupervision = Pick<EmbeddedOptions, 'restartDelaysMs' | 'onGiveUp'>;
+/** How the embedded server is supervised (src/db/embedded-supervisor.ts); by default EMBEDDED_PG_RESTART_ATTEMPTS. */
+export type EmbeddedSupervision = Partial<Pick<EmbeddedOptions, 'restartDelaysMs' | 'onGiveUp'>>;
 
 export async function openDatabase(config: AppConfig, logger: Logger, supervision: EmbeddedSupervision = {}): Promise<DatabaseRuntime> {
   const embedded = config.database.external
@@ -103,7 +104,8 @@ export async function openDatabase(config: AppConfig, logger: Logger, supervisio
         clusterDir: config.database.embeddedDataDir,
         port: config.database.embeddedPort,
         logger,
-        ...supervision,
+        restartDelaysMs: supervision.restartDelaysMs ?? restartDelays(config.database.embeddedRestartAttempts),
+        onGiveUp: supervision.onGiveUp,
       });
   const connectionString = config.database.external?.connectionString ?? embedded!.connectionString;
   const pool = createPool(connectionString, config.database, logger);

@@ -6,8 +6,13 @@
  */
 import type { Logger } from 'pino';
 
-/** Back-off before each restart attempt: about 30 s in all before giving up. */
-export const DEFAULT_RESTART_DELAYS_MS: readonly number[] = [250, 1000, 2000, 4000, 8000, 15000];
+const BACK_OFF_MS = [250, 1000, 2000, 4000, 8000];
+const MAX_DELAY_MS = 15_000;
+
+/** The delay before each of `attempts` restarts (EMBEDDED_PG_RESTART_ATTEMPTS; 6 → about 30 s in all). */
+export function restartDelays(attempts: number): number[] {
+  return Array.from({ length: attempts }, (_, index) => BACK_OFF_MS[index] ?? MAX_DELAY_MS);
+}
 /** How often the postmaster's PID is checked: a crash is seen within this delay. */
 export const DEFAULT_CHECK_INTERVAL_MS = 200;
 
@@ -16,7 +21,7 @@ export interface SupervisorOptions {
   /** Starts the postmaster again and returns its new PID. */
   restart(): Promise<number>;
   logger: Logger;
-  restartDelaysMs?: readonly number[];
+  restartDelaysMs: readonly number[];
   checkIntervalMs?: number;
   /** Called once when every attempt failed; the server stays down. */
   onGiveUp(error: Error): void;
@@ -43,7 +48,7 @@ export function isProcessAlive(pid: number): boolean {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function supervisePostmaster(options: SupervisorOptions): Supervisor {
-  const delays = options.restartDelaysMs ?? DEFAULT_RESTART_DELAYS_MS;
+  const delays = options.restartDelaysMs;
   const { logger } = options;
   let pid = options.pid;
   let down = false;
@@ -69,7 +74,7 @@ export function supervisePostmaster(options: SupervisorOptions): Supervisor {
     }
     const reason = lastError instanceof Error ? lastError.message : String(lastError);
     options.onGiveUp(
-      new Error(`Le serveur PostgreSQL embarqué n’a pas pu être redémarré après ${delays.length} tentatives : ${reason}`),
+      new Error(`Le serveur PostgreSQL embarqué n’a pas pu être redémarré après ${delays.length} tentative${delays.length > 1 ? 's' : ''} : ${reason}`),
     );
   }
 

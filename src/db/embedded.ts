@@ -43,7 +43,7 @@ export interface EmbeddedOptions {
   /** Fixed port, or null to pick a free one at first start and remember it. */
   port: number | null;
   logger: Logger;
-  /** Back-off of the supervisor's restarts (tests shorten it). */
+  /** Back-off of the supervisor's restarts, one delay per attempt (src/db/embedded-supervisor.ts); none by default. */
   restartDelaysMs?: readonly number[];
   /** The postmaster died and could not be restarted: the owner should exit non-zero. */
   onGiveUp?: (error: Error) => void;
@@ -253,7 +253,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       pid,
       restart: startPostmaster,
       logger,
-      restartDelaysMs: options.restartDelaysMs,
+      restartDelaysMs: options.restartDelaysMs ?? [],
       onGiveUp: (error) => {
         logger.fatal({ err: error }, 'PostgreSQL embarqué définitivement arrêté');
         options.onGiveUp?.(error);
