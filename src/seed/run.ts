@@ -141,7 +141,10 @@ export function accountsSummary(report: SeedReport, scale: number): string {
   const adopted = report.demo.adoptedAdmin;
   for (const account of DEMO_ACCOUNTS) {
     if (account.role === 'admin' && adopted) {
-      lines.push(`  ${adopted.email} / ${adopted.username} — administrateur existant conservé tel quel : il garde son propre mot de passe (ADMIN_PASSWORD, ou ${FIRST_ADMIN_PASSWORD_FILE} dans DATA_DIR s’il a été généré) (admin)`);
+      lines.push(
+        `  ${adopted.email} / ${adopted.username} — son propre mot de passe (ADMIN_PASSWORD, ou DATA_DIR/${FIRST_ADMIN_PASSWORD_FILE} s’il a été généré) (admin)` +
+          ` [administrateur existant conservé à la place de ${account.email}]`,
+      );
       continue;
     }
     const existing = report.demo.existingAccounts.includes(account.email) ? ' [compte déjà présent : mot de passe inchangé]' : '';

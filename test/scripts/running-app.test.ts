@@ -53,7 +53,7 @@ test('seed:demo while the app runs: exit 0 on the app’s server, the ADMIN_* ad
   const result = await runScript('seed-demo.ts', [], { dataDir });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, ATTACHED);
-  assert.match(result.stdout, /chef@exemple\.test \/ admin — administrateur existant conservé tel quel : il garde son propre mot de passe/);
+  assert.match(result.stdout, /chef@exemple\.test \/ admin — son propre mot de passe \(ADMIN_PASSWORD.*\[administrateur existant conservé à la place de admin@mif-maroc\.com\]/);
   assert.doesNotMatch(result.stdout, /ChefPass123!/, 'the demo admin password is not offered for an account that does not have it');
 
   assert.equal(await loginStatus(ADMIN.username, ADMIN.password), 200, 'ADMIN_* login unchanged');
