@@ -33,13 +33,21 @@ export async function loadCliConfig(): Promise<AppConfig> {
   }
 }
 
+/** Long enough for an app's first start (initdb, then the server's start-up) on a slow machine. */
+const RUNNING_SERVER_WAIT_MS = 30_000;
+
 /**
  * The database of the configuration. In embedded mode, the server of the running app when there is
  * one (docs/operations.md §1); otherwise the command starts the embedded server and stops it at the end.
  */
 async function openCliDatabase(config: AppConfig): Promise<DatabaseRuntime> {
   if (config.database.external) return openDatabase(config, cliLogger);
-  const running = await findRunningEmbedded({ dataDir: config.dataDir, clusterDir: config.database.embeddedDataDir, connectTimeoutMs: config.database.connectTimeoutMs });
+  const running = await findRunningEmbedded({
+    dataDir: config.dataDir,
+    clusterDir: config.database.embeddedDataDir,
+    connectTimeoutMs: config.database.connectTimeoutMs,
+    waitMs: RUNNING_SERVER_WAIT_MS,
+  });
   if (!running) return openDatabase(config, cliLogger);
   process.stderr.write(`PostgreSQL embarqué déjà démarré (processus ${running.ownerPid}, port ${running.port}) : connexion à ce serveur.\n`);
   const pool = createPool(running.connectionString, config.database, cliLogger);
