@@ -97,7 +97,7 @@ test('development, no user, no ADMIN_*: the server creates admin with a password
   assert.deepEqual(users, [{ username: 'admin', email: GENERATED_ADMIN_EMAIL, role: 'admin', must_change_password: false }]);
 });
 
-test('concurrent first starts generate one admin, announced once', async () => {
+test('concurrent first starts generate one admin, announced once; its file stays until the password changes', async () => {
   const other = await createTestDatabase();
   const otherDir = await makeTempDir();
   try {
@@ -119,6 +119,10 @@ test('concurrent first starts generate one admin, announced once', async () => {
     const users = await other.db.selectFrom('users').select(['username', 'must_change_password']).execute();
     assert.deepEqual(users, [{ username: 'admin', must_change_password: true }]);
     assert.equal(banners.length, 1);
+
+    await node().ensure();
+    assert.equal(banners.length, 1, 'a later start announces nothing');
+    assert.equal((await fs.stat(firstAdminPasswordPath(otherDir))).mode & 0o777, 0o600, 'file kept while the password is unchanged');
   } finally {
     await other.drop();
     await fs.rm(otherDir, { recursive: true, force: true });
