@@ -48,7 +48,7 @@ function connectionFilePath(dataDir: string): string {
   return path.join(dataDir, 'postgres-connection.env');
 }
 
-function toConnectionString(c: EmbeddedConnection): string {
+export function toConnectionString(c: EmbeddedConnection): string {
   return `postgres://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@${c.host}:${c.port}/${encodeURIComponent(c.database)}`;
 }
 
@@ -100,13 +100,18 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
-function isProcessAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The lock file of a cluster: `<cluster dir>.lock`, holding the PID of the process that runs its server. */
+export function clusterLockPath(clusterDir: string): string {
+  return `${clusterDir.replace(/\/+$/, '')}.lock`;
 }
 
 /** One app process per cluster: an exclusive lock file holding our PID; a stale one (dead PID) is replaced. */
@@ -194,7 +199,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // The postgres user must traverse DATA_DIR to reach the cluster below it.
     await fs.chmod(dataDir, 0o711);
   }
-  const releaseLock = await acquireLock(`${clusterDir.replace(/\/+$/, '')}.lock`);
+  const releaseLock = await acquireLock(clusterLockPath(clusterDir));
   try {
     let connection = await readConnectionFile(dataDir);
     if (!connection) {
