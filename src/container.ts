@@ -62,7 +62,9 @@ export function createServices(deps: CoreDependencies) {
   const usersStore = createStore(db, (x) => ({ users: new UsersRepository(x), auth: new AuthRepository(x), audit: new AuditRepository(x) }));
   const users = new UsersService({ store: usersStore, passwords, clock });
   const profile = new ProfileService({ store: usersStore, auth, clock });
-  const firstAdmin = new FirstAdminService({ store: usersStore, passwords, clock, admin: config.admin, logger });
+  // Development only (docs/operations.md §4): without ADMIN_PASSWORD, a generated one, shown on stderr.
+  const generated = config.environment === 'development' ? { dataDir: config.dataDir, announce: (banner: string) => void process.stderr.write(banner) } : null;
+  const firstAdmin = new FirstAdminService({ store: usersStore, passwords, clock, admin: config.admin, logger, generated });
   const clientsStore = createStore(db, (x) => ({ clients: new ClientsRepository(x), contrats: new ContratsRepository(x), audit: new AuditRepository(x) }));
   const clients = new ClientsService({ store: clientsStore, audit, clock });
   const contrats = new ContratsService({ store: clientsStore, audit, clock, timeZone: config.appTimezone });

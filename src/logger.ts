@@ -1,6 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import pinoRoll from 'pino-roll';
-import type { AppConfig } from './config/types.js';
+import type { AppConfig, LogFormat } from './config/types.js';
 
 /** Field names whose values never reach a log line (docs/security.md §10). */
 const SECRET_FIELDS = ['password', 'current_password', 'new_password', 'refresh_token', 'access_token', 'token', 'sig'];
@@ -29,11 +30,28 @@ export function createLogger(config: Pick<AppConfig, 'log' | 'projectName' | 'en
   );
 }
 
+/** LOG_FORMAT, or by default pretty for a developer at a terminal and JSON for everything else (docs/operations.md §10). */
+export function logFormatFor(config: Pick<AppConfig, 'log' | 'environment'>, stdoutIsTerminal: boolean): LogFormat {
+  return config.log.format ?? (config.environment === 'development' && stdoutIsTerminal ? 'pretty' : 'json');
+}
+
 /**
- * stdout, plus the rotated LOG_FILE when set (docs/operations.md §10): same lines in both.
+ * Human-readable lines: time, level, message, then the fields on the same line. Redaction has
+ * already happened in pino. Synchronous, so that the shutdown's last lines are not lost.
  */
-export async function createLogDestination(config: Pick<AppConfig, 'log'>): Promise<DestinationStream> {
-  const stdout = pino.destination(1);
+export function prettyStream(destination: number | NodeJS.WritableStream, colorize: boolean): DestinationStream {
+  return pinoPretty({ destination, colorize, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,env' });
+}
+
+/**
+ * stdout (pretty or JSON, `logFormatFor`), plus the rotated LOG_FILE when set, always JSON
+ * (docs/operations.md §10): the same lines in both.
+ */
+export async function createLogDestination(
+  config: Pick<AppConfig, 'log' | 'environment'>,
+  stdoutIsTerminal = process.stdout.isTTY === true,
+): Promise<DestinationStream> {
+  const stdout = logFormatFor(config, stdoutIsTerminal) === 'pretty' ? prettyStream(1, stdoutIsTerminal) : pino.destination(1);
   if (!config.log.file) return stdout;
   const file = await pinoRoll({
     file: config.log.file,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import type { FastifyPluginAsync } from 'fastify';
-import { createLogDestination, createLogger } from '../src/logger.js';
+import { createLogDestination, createLogger, logFormatFor, prettyStream } from '../src/logger.js';
 import { createTestApp, makeTempDir, testConfig } from './helpers/app.js';
 
 function capture(): { stream: Writable; lines: () => Record<string, any>[] } {
@@ -75,4 +75,38 @@ test('LOG_FILE receives the same lines, rotated by pino-roll', async () => {
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+});
+
+test('stdout format: pretty for development at a terminal, JSON otherwise; LOG_FORMAT wins', () => {
+  const format = (env: Record<string, string>, terminal: boolean) => logFormatFor(testConfig(env), terminal);
+  assert.equal(format({ ENVIRONMENT: 'development' }, true), 'pretty');
+  assert.equal(format({ ENVIRONMENT: 'development' }, false), 'json', 'piped or redirected: JSON');
+  assert.equal(format({ ENVIRONMENT: 'test' }, true), 'json');
+  assert.equal(format({ ENVIRONMENT: 'development', LOG_FORMAT: 'json' }, true), 'json');
+  assert.equal(format({ ENVIRONMENT: 'test', LOG_FORMAT: 'pretty' }, false), 'pretty');
+  // A production configuration needs real secrets; the decision only reads these two fields.
+  const production = { environment: 'production' as const, log: testConfig({}).log };
+  assert.equal(logFormatFor(production, true), 'json', 'production: JSON even at a terminal');
+});
+
+test('development defaults to info: the embedded PostgreSQL output (debug) stays out', () => {
+  assert.equal(testConfig({ ENVIRONMENT: 'development', LOG_LEVEL: undefined }).log.level, 'info');
+});
+
+test('a pretty line: level and message in plain text, the fields after them, secrets still redacted', () => {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(chunk.toString());
+      callback();
+    },
+  });
+  const logger = createLogger(testConfig({ LOG_LEVEL: 'info' }), prettyStream(sink, false));
+  logger.info({ user_id: 7, body: { password: 'Sup3r#Secret' }, access_token: 'ACCESS.VALUE' }, 'Connexion réussie');
+  const line = chunks.join('');
+  assert.match(line, /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: Connexion réussie /);
+  assert.ok(!line.trimStart().startsWith('{'), 'not a JSON line');
+  assert.match(line, /"user_id":7/);
+  assert.match(line, /\[REDACTED\]/);
+  assert.ok(!line.includes('Sup3r#Secret') && !line.includes('ACCESS.VALUE'), 'redaction applies in pretty mode');
 });

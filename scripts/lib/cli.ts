@@ -7,7 +7,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ConfigError, loadConfigFromEnvironment } from '../../src/config/index.js';
 import type { AppConfig } from '../../src/config/types.js';
-import { openDatabase, type DatabaseRuntime } from '../../src/db/database.js';
+import { createKysely, createPool, openDatabase, type DatabaseRuntime } from '../../src/db/database.js';
+import { findRunningEmbedded } from '../../src/db/embedded-attach.js';
 import { AppError } from '../../src/lib/errors.js';
 import { checkPassword } from '../../src/modules/auth/password-policy.js';
 
@@ -32,8 +33,30 @@ export async function loadCliConfig(): Promise<AppConfig> {
   }
 }
 
+/** Long enough for an app's first start (initdb, then the server's start-up) on a slow machine. */
+const RUNNING_SERVER_WAIT_MS = 30_000;
+
+/**
+ * The database of the configuration. In embedded mode, the server of the running app when there is
+ * one (docs/operations.md §1); otherwise the command starts the embedded server and stops it at the end.
+ */
+async function openCliDatabase(config: AppConfig): Promise<DatabaseRuntime> {
+  if (config.database.external) return openDatabase(config, cliLogger);
+  const running = await findRunningEmbedded({
+    dataDir: config.dataDir,
+    clusterDir: config.database.embeddedDataDir,
+    connectTimeoutMs: config.database.connectTimeoutMs,
+    waitMs: RUNNING_SERVER_WAIT_MS,
+  });
+  if (!running) return openDatabase(config, cliLogger);
+  process.stderr.write(`PostgreSQL embarqué déjà démarré (processus ${running.ownerPid}, port ${running.port}) : connexion à ce serveur.\n`);
+  const pool = createPool(running.connectionString, config.database, cliLogger);
+  const db = createKysely(pool);
+  return { db, pool, embedded: null, close: () => db.destroy() };
+}
+
 export async function withDatabase<T>(config: AppConfig, work: (runtime: DatabaseRuntime) => Promise<T>): Promise<T> {
-  const runtime = await openDatabase(config, cliLogger);
+  const runtime = await openCliDatabase(config);
   try {
     return await work(runtime);
   } finally {

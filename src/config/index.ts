@@ -136,7 +136,9 @@ export function loadConfig(env: EnvVars, options: LoadOptions): { config: AppCon
       loginAttemptsRetentionDays: v.LOGIN_ATTEMPTS_RETENTION_DAYS,
     },
     log: {
-      level: v.LOG_LEVEL ?? ({ production: 'info', development: 'debug', test: 'warn' } as const)[v.ENVIRONMENT],
+      // debug would show PostgreSQL's own start-up lines in development (docs/operations.md §10).
+      level: v.LOG_LEVEL ?? ({ production: 'info', development: 'info', test: 'warn' } as const)[v.ENVIRONMENT],
+      format: v.LOG_FORMAT,
       file: v.LOG_FILE === null ? null : path.resolve(dataDir, v.LOG_FILE),
       rotateSize: v.LOG_ROTATE_SIZE,
       rotateFrequency: v.LOG_ROTATE_FREQUENCY,

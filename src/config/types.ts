@@ -1,6 +1,7 @@
 /** Fully parsed and validated configuration. Built once by `loadConfig`; nothing else reads `process.env`. */
 export type Environment = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogFormat = 'pretty' | 'json';
 export type SmtpSecurity = 'starttls' | 'tls' | 'none';
 
 /** External server settings; `null` in `AppConfig.database.external` means "use the embedded server". */
@@ -93,6 +94,8 @@ export interface AppConfig {
 
   log: {
     level: LogLevel;
+    /** LOG_FORMAT; null: pretty in development on a terminal, JSON otherwise (src/logger.ts `logFormatFor`). */
+    format: LogFormat | null;
     file: string | null;
     rotateSize: string;
     rotateFrequency: string;

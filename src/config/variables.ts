@@ -13,7 +13,7 @@ import { checkCron } from './cron.js';
 import { checkEmail, checkFilesKey, checkProxy, checkTimeZone, checkUrl, matches } from './checks.js';
 import { bool, int, InvalidValue, list, oneOf, optionalBool, optionalInt, optionalOneOf, optionalText, quote, text, type Parser } from './parsers.js';
 import type { Problems } from './problems.js';
-import type { Environment, LogLevel, SmtpSecurity } from './types.js';
+import type { Environment, LogFormat, LogLevel, SmtpSecurity } from './types.js';
 
 export type EnvVars = Record<string, string | undefined>;
 
@@ -52,6 +52,7 @@ export interface Variable<T = unknown> {
 
 const ENVIRONMENTS = ['development', 'production', 'test'] as const satisfies readonly Environment[];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LogLevel[];
+const LOG_FORMATS = ['pretty', 'json'] as const satisfies readonly LogFormat[];
 const SMTP_SECURITIES = ['starttls', 'tls', 'none'] as const satisfies readonly SmtpSecurity[];
 
 /** CORS_ALLOW_ORIGINS outside production when unset. */
@@ -220,7 +221,14 @@ export const VARIABLES = {
   AUDIT_RETENTION_DAYS: { group: 'jobs', parser: int(365, 1), description: 'Audit log retention in days', reserved: JOBS },
   LOGIN_ATTEMPTS_RETENTION_DAYS: { group: 'jobs', parser: int(90, 1), description: 'Login attempt retention in days', reserved: JOBS },
 
-  LOG_LEVEL: { group: 'logging', parser: optionalOneOf(LOG_LEVELS), description: 'Log level', defaultText: 'info in production, debug in development, warn in test', example: 'debug' },
+  LOG_LEVEL: { group: 'logging', parser: optionalOneOf(LOG_LEVELS), description: 'Log level (debug adds the embedded PostgreSQL server output)', defaultText: 'info, warn in test', example: 'debug' },
+  LOG_FORMAT: {
+    group: 'logging',
+    parser: optionalOneOf(LOG_FORMATS),
+    description: 'stdout lines: pretty (human-readable) or json; LOG_FILE is always json',
+    defaultText: 'pretty in development when stdout is a terminal, json otherwise',
+    example: 'json',
+  },
   LOG_FILE: { group: 'logging', parser: optionalText(), description: 'Log file, written besides stdout; a relative path is under DATA_DIR', example: 'logs/mif-erp.log' },
   LOG_ROTATE_SIZE: { group: 'logging', parser: text('50m', matches(/^\d+[kmg]?$/i, 'a size such as 500k, 50m or 1g')), description: 'Rotate the log file at this size' },
   LOG_ROTATE_FREQUENCY: {

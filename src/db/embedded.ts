@@ -55,7 +55,7 @@ function connectionFilePath(dataDir: string): string {
   return path.join(dataDir, 'postgres-connection.env');
 }
 
-function toConnectionString(c: EmbeddedConnection): string {
+export function toConnectionString(c: EmbeddedConnection): string {
   return `postgres://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@${c.host}:${c.port}/${encodeURIComponent(c.database)}`;
 }
 
@@ -105,6 +105,11 @@ export async function findFreePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** The lock file of a cluster: `<cluster dir>.lock`, holding the PID of the process that runs its server. */
+export function clusterLockPath(clusterDir: string): string {
+  return `${clusterDir.replace(/\/+$/, '')}.lock`;
 }
 
 /** One app process per cluster: an exclusive lock file holding our PID; a stale one (dead PID) is replaced. */
@@ -192,7 +197,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // The postgres user must traverse DATA_DIR to reach the cluster below it.
     await fs.chmod(dataDir, 0o711);
   }
-  const releaseLock = await acquireLock(`${clusterDir.replace(/\/+$/, '')}.lock`);
+  const releaseLock = await acquireLock(clusterLockPath(clusterDir));
   try {
     let connection = await readConnectionFile(dataDir);
     if (!connection) {

@@ -157,6 +157,8 @@ interface UsersTable {
   client_id: number | null;
   last_login: TimestampNullable;
   password_changed_at: TimestampDefault;
+  /** Set on a generated password (the first admin's): every route but the password change answers 403. */
+  must_change_password: Generated<boolean>;
   tokens_valid_after: TimestampNullable;
   created_at: TimestampDefault;
   updated_at: TimestampDefault;

@@ -11,6 +11,10 @@ import { roleDenied } from '../modules/audit/service.js';
 import { forbiddenRoleMessage, hasRole } from '../modules/auth/policy.js';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route serves a user who must change a generated password first (docs/security.md §2). */
+    allowPendingPasswordChange?: boolean;
+  }
   interface FastifyRequest {
     /** Set by `authorize()`; null on the routes that need no authentication. */
     actor: Actor | null;
@@ -32,7 +36,9 @@ export default fp(
     const { authenticator, audit } = app.services;
 
     const authenticate: onRequestAsyncHookHandler = async (request) => {
-      request.actor = await authenticator.authenticate(request.headers.authorization, requestOrigin(request));
+      request.actor = await authenticator.authenticate(request.headers.authorization, requestOrigin(request), {
+        allowPendingPasswordChange: request.routeOptions.config.allowPendingPasswordChange === true,
+      });
     };
 
     app.decorate('authorize', (...roles: Role[]) => {

@@ -152,6 +152,8 @@ export interface DemoResult {
   created: Record<string, number>;
   /** E-mails of the demo accounts that already existed (their password was left unchanged). */
   existingAccounts: string[];
+  /** The existing admin that holds the demo admin's username and stands in for it, if any. */
+  adoptedAdmin: { email: string; username: string } | null;
   competenceIds: number[];
 }
 
@@ -209,6 +211,7 @@ async function seedDemoIn(trx: Transaction<Database>, { now, currentYear, hashes
   // Accounts: looked up by e-mail; a username held by another e-mail is a conflict.
   const userIds = new Map<DemoUsername, number>();
   const existingAccounts: string[] = [];
+  let adoptedAdmin: DemoResult['adoptedAdmin'] = null;
   for (const account of DEMO_ACCOUNTS) {
     const existing = await trx.selectFrom('users').select('id').where('email', '=', account.email).executeTakeFirst();
     if (existing) {
@@ -216,7 +219,14 @@ async function seedDemoIn(trx: Transaction<Database>, { now, currentYear, hashes
       existingAccounts.push(account.email);
       continue;
     }
-    const taken = await trx.selectFrom('users').select('email').where((eb) => eb.fn('lower', ['username']), '=', sql<string>`lower(${account.username})`).executeTakeFirst();
+    const taken = await trx.selectFrom('users').select(['id', 'email', 'username', 'role']).where((eb) => eb.fn('lower', ['username']), '=', sql<string>`lower(${account.username})`).executeTakeFirst();
+    if (taken && account.role === 'admin' && taken.role === 'admin') {
+      // The first admin (ADMIN_* or generated) has the demo admin's username: it becomes the demo
+      // admin, unchanged, with its own password (docs/operations.md §5).
+      userIds.set(account.username, taken.id);
+      adoptedAdmin = { email: taken.email, username: taken.username };
+      continue;
+    }
     if (taken) throw new SeedConflict(`Nom d'utilisateur « ${account.username} » déjà utilisé par ${taken.email} : compte de démonstration ${account.email} non créé.`);
     const row = await trx
       .insertInto('users')
@@ -325,5 +335,5 @@ async function seedDemoIn(trx: Transaction<Database>, { now, currentYear, hashes
     count('plannings');
   }
 
-  return { created, existingAccounts, competenceIds: [...skillIds.values()] };
+  return { created, existingAccounts, adoptedAdmin, competenceIds: [...skillIds.values()] };
 }

@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DEMO_ACCOUNTS, passwordProblems, PasswordHashCache, scaleAccountsOfUnit, SCALE_PASSWORD, SCALE_PER_UNIT, type SeedAccount } from './accounts.js';
 import { seedDemo, type DemoResult } from './demo.js';
+import { FIRST_ADMIN_PASSWORD_FILE } from '../modules/users/first-admin-file.js';
 import { SeedConflict } from './errors.js';
 import { generateUnit } from './scale/generate.js';
 import { presentUnits, writeUnit, type UnitCounts } from './scale/write.js';
@@ -137,7 +138,15 @@ async function seedLocked(db: Kysely<Database>, options: SeedOptions, started: n
 /** The account listing printed at the end (docs/operations.md §5). */
 export function accountsSummary(report: SeedReport, scale: number): string {
   const lines = ['Comptes de démonstration (e-mail / identifiant — mot de passe, rôle) :'];
+  const adopted = report.demo.adoptedAdmin;
   for (const account of DEMO_ACCOUNTS) {
+    if (account.role === 'admin' && adopted) {
+      lines.push(
+        `  ${adopted.email} / ${adopted.username} — son propre mot de passe (ADMIN_PASSWORD, ou DATA_DIR/${FIRST_ADMIN_PASSWORD_FILE} s’il a été généré) (admin)` +
+          ` [administrateur existant conservé à la place de ${account.email}]`,
+      );
+      continue;
+    }
     const existing = report.demo.existingAccounts.includes(account.email) ? ' [compte déjà présent : mot de passe inchangé]' : '';
     lines.push(`  ${account.email} / ${account.username} — ${account.password} (${account.role})${existing}`);
   }

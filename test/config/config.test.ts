@@ -458,7 +458,7 @@ describe('development and test', () => {
       auditRetentionDays: 365,
       loginAttemptsRetentionDays: 90,
     });
-    assert.deepEqual(config.log, { level: 'debug', file: null, rotateSize: '50m', rotateFrequency: 'daily', retentionCount: 14 });
+    assert.deepEqual(config.log, { level: 'info', format: null, file: null, rotateSize: '50m', rotateFrequency: 'daily', retentionCount: 14 });
     assert.equal(config.shutdownTimeoutSeconds, 25);
     assert.deepEqual(config.admin, { email: null, password: null, username: 'admin', fullName: 'Administrateur' });
     assert.deepEqual(config.backup, { dir: path.join(cwd, 'backups'), retentionDays: 14 });

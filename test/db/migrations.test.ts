@@ -109,7 +109,8 @@ const ENUM_COLUMNS: Array<[keyof Database, string, EnumName]> = [
 const DOMAIN_COLUMNS: Record<string, string> = {
   users: `id integer ! | username varchar(100) ! | full_name varchar(255) ! | email varchar(255) ! |
     hashed_password varchar(255) ! | role text ! | is_active boolean ! | client_id integer | last_login timestamptz |
-    password_changed_at timestamptz ! | tokens_valid_after timestamptz | created_at timestamptz ! | updated_at timestamptz !`,
+    password_changed_at timestamptz ! | must_change_password boolean ! | tokens_valid_after timestamptz | created_at timestamptz ! |
+    updated_at timestamptz !`,
   sessions: `id uuid ! | user_id integer ! | created_at timestamptz ! | expires_at timestamptz ! | last_used_at timestamptz ! |
     revoked_at timestamptz | revoked_reason text | ip inet | user_agent varchar(255)`,
   refresh_tokens: `id bigint ! | session_id uuid ! | token_hash char(64) ! | parent_id bigint | created_at timestamptz ! |

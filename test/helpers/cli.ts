@@ -17,7 +17,8 @@ export interface ScriptResult {
 export function runScript(
   script: string,
   args: string[],
-  options: { databaseUrl: string; dataDir: string; env?: Record<string, string>; stdin?: string },
+  /** Without `databaseUrl`, the script runs in embedded mode on `dataDir`'s cluster. */
+  options: { databaseUrl?: string; dataDir: string; env?: Record<string, string>; stdin?: string },
 ): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}`, ...args], {
@@ -25,7 +26,7 @@ export function runScript(
       env: {
         PATH: process.env.PATH,
         ENVIRONMENT: 'test',
-        DATABASE_URL: options.databaseUrl,
+        ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
         DATA_DIR: options.dataDir,
         SECRET_KEY: TEST_SECRET_KEY,
         FILES_ENC_KEY: TEST_FILES_ENC_KEY,

@@ -10,12 +10,14 @@ import * as m2026_12_04_000001 from './2026_12_04_000001_initial_schema.js';
 import * as m2026_12_04_000002 from './2026_12_04_000002_interventions_date_cloture_index.js';
 import * as m2026_12_04_000003 from './2026_12_04_000003_intervention_status_counts.js';
 import * as m2026_12_04_000004 from './2026_12_04_000004_intervention_creation_counts.js';
+import * as m2026_12_07_000005 from './2026_12_07_000005_users_must_change_password.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_12_04_000001_initial_schema': m2026_12_04_000001,
   '2026_12_04_000002_interventions_date_cloture_index': m2026_12_04_000002,
   '2026_12_04_000003_intervention_status_counts': m2026_12_04_000003,
   '2026_12_04_000004_intervention_creation_counts': m2026_12_04_000004,
+  '2026_12_07_000005_users_must_change_password': m2026_12_07_000005,
 };
 
 /** A Kysely `MigrationProvider` over the static list above (defaults to `migrations`). */

@@ -12,6 +12,9 @@ import { verifyAccessToken, type AuthSettings } from './tokens.js';
 /** The 401 of a token that does not, or no longer, open a session. */
 export const INVALID_TOKEN = 'Token invalide ou expiré';
 
+/** The 403 of a user whose password was generated, on every route but the password change (docs/security.md §2). */
+export const PASSWORD_CHANGE_REQUIRED = 'Changement de mot de passe obligatoire : utilisez POST /api/v1/auth/change-password';
+
 export interface AuthenticatorDependencies {
   settings: AuthSettings;
   clock: Clock;
@@ -21,8 +24,11 @@ export interface AuthenticatorDependencies {
 export class Authenticator {
   constructor(private readonly deps: AuthenticatorDependencies) {}
 
-  /** The Actor of an `Authorization` header value; 401 for anything but a valid, live session. */
-  async authenticate(header: string | undefined, origin: RequestOrigin): Promise<Actor> {
+  /**
+   * The Actor of an `Authorization` header value; 401 for anything but a valid, live session, 403
+   * when the user must change a generated password, unless the route serves that change.
+   */
+  async authenticate(header: string | undefined, origin: RequestOrigin, options: { allowPendingPasswordChange?: boolean } = {}): Promise<Actor> {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) throw AppError.unauthorized('Non authentifié');
     const now = this.deps.clock.now();
@@ -36,6 +42,7 @@ export class Authenticator {
     if (!principal.sessionExpiresAt || principal.sessionRevokedAt || principal.sessionExpiresAt <= now) {
       throw AppError.unauthorized(INVALID_TOKEN);
     }
+    if (principal.mustChangePassword && !options.allowPendingPasswordChange) throw AppError.forbidden(PASSWORD_CHANGE_REQUIRED);
     return {
       userId: principal.id,
       role: principal.role,

@@ -17,6 +17,7 @@ export interface Principal {
   clientId: number | null;
   technicienId: number | null;
   tokensValidAfter: Date | null;
+  mustChangePassword: boolean;
   sessionRevokedAt: Date | null;
   sessionExpiresAt: Date | null;
 }
@@ -116,6 +117,7 @@ export class AuthRepository {
         'u.is_active',
         'u.client_id',
         'u.tokens_valid_after',
+        'u.must_change_password',
         't.id as technicien_id',
         's.id as session_id',
         's.revoked_at',
@@ -134,6 +136,7 @@ export class AuthRepository {
       clientId: row.client_id,
       technicienId: row.technicien_id,
       tokensValidAfter: row.tokens_valid_after,
+      mustChangePassword: row.must_change_password,
       sessionRevokedAt: row.session_id ? row.revoked_at : null,
       sessionExpiresAt: row.session_id ? row.expires_at : null,
     };
@@ -171,7 +174,7 @@ export class AuthRepository {
   async updatePassword(userId: number, hashedPassword: string, now: Date): Promise<void> {
     await this.db
       .updateTable('users')
-      .set({ hashed_password: hashedPassword, password_changed_at: now, updated_at: now })
+      .set({ hashed_password: hashedPassword, must_change_password: false, password_changed_at: now, updated_at: now })
       .where('id', '=', userId)
       .execute();
   }

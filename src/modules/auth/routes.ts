@@ -27,6 +27,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { auth, profile } = app.services;
   const tags = ['auth'];
   const limited = { onRequest: [app.authRateLimit] };
+  // Open to a user who must change a generated password first: who am I, the change, leaving.
+  const duringPasswordChange = { allowPendingPasswordChange: true };
 
   app.post(
     '/auth/token',
@@ -55,7 +57,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/logout',
-    { onRequest: app.authorize(), schema: { tags, summary: 'Ferme la session courante', consumes: FORM, body: LogoutRequestSchema, response: withErrors({ 200: MessageSchema }) } },
+    { onRequest: app.authorize(), config: duringPasswordChange, schema: { tags, summary: 'Ferme la session courante', consumes: FORM, body: LogoutRequestSchema, response: withErrors({ 200: MessageSchema }) } },
     async (request) => {
       await auth.logout(request.actor!, request.body?.refresh_token);
       return { message: 'Déconnexion réussie' };
@@ -64,7 +66,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/logout-all',
-    { onRequest: app.authorize(), schema: { tags, summary: 'Ferme toutes les sessions', response: withErrors({ 200: MessageSchema }) } },
+    { onRequest: app.authorize(), config: duringPasswordChange, schema: { tags, summary: 'Ferme toutes les sessions', response: withErrors({ 200: MessageSchema }) } },
     async (request) => {
       await auth.logoutAll(request.actor!);
       return { message: 'Toutes les sessions ont été fermées' };
@@ -73,7 +75,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/auth/me',
-    { onRequest: app.authorize(), schema: { tags, summary: 'Utilisateur courant', response: withErrors({ 200: UserOutSchema }) } },
+    { onRequest: app.authorize(), config: duringPasswordChange, schema: { tags, summary: 'Utilisateur courant', response: withErrors({ 200: UserOutSchema }) } },
     async (request) => profile.current(request.actor!),
   );
 
@@ -81,6 +83,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/change-password',
     {
       onRequest: app.authorize(),
+      config: duringPasswordChange,
       schema: { tags, summary: 'Change son mot de passe (ouvre une nouvelle session)', consumes: FORM, body: ChangePasswordRequestSchema, response: withErrors({ 200: ChangePasswordResponseSchema }) },
     },
     async (request) => {

@@ -38,6 +38,8 @@ export interface NewUser {
   hashedPassword: string;
   role: Role;
   clientId?: number | null;
+  /** A generated password, to be replaced at first login (docs/security.md §2). */
+  mustChangePassword?: boolean;
   /** created_at / updated_at / password_changed_at. */
   now: Date;
 }
@@ -88,6 +90,12 @@ export class UsersRepository {
     return Number(row.n);
   }
 
+  /** Whether some account still has to replace a generated password. */
+  async anyPendingPasswordChange(): Promise<boolean> {
+    const row = await this.db.selectFrom('users').select('id').where('must_change_password', '=', true).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async findOut(id: number) {
     return selectUserOut(this.db).where('u.id', '=', id).executeTakeFirst();
   }
@@ -130,6 +138,7 @@ export class UsersRepository {
         hashed_password: user.hashedPassword,
         role: user.role,
         client_id: user.clientId ?? null,
+        must_change_password: user.mustChangePassword ?? false,
         created_at: user.now,
         updated_at: user.now,
         password_changed_at: user.now,
