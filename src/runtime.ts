@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/types.js';
 import { createServices, type CoreDependencies, type Services } from './container.js';
-import { openDatabase, type DatabaseRuntime } from './db/database.js';
+import { openDatabase, type DatabaseRuntime, type EmbeddedSupervision } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger } from './logger.js';
@@ -25,11 +25,13 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Password hasher (tests wrap it to count calls). */
   hasher?: PasswordHasher;
+  /** Supervision of the embedded server: restart back-off, and what to do when it cannot be restarted. */
+  embedded?: EmbeddedSupervision;
 }
 
 export async function openRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config);
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, options.embedded);
   const core: CoreDependencies = { config, db: database.db, clock: options.clock ?? systemClock, hasher: options.hasher ?? argon2Hasher, logger };
   let services: Services;
   try {

@@ -23,8 +23,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config, await createLogDestination(config));
   for (const warning of warnings) logger.warn(warning);
 
-  const app = await buildApp(await openRuntime(config, { logger }));
-  const shutdown = createShutdown({
+  // The embedded server died and could not be restarted: stop cleanly and exit 1 for the supervisor
+  // of this process (systemd, the orchestrator) to act (docs/operations.md §3).
+  let shutdown: ((reason: string, exitCode?: number) => Promise<void>) | null = null;
+  const embedded = { onGiveUp: () => void (shutdown ? shutdown('postgres-embarqué', 1) : process.exit(1)) };
+  const app = await buildApp(await openRuntime(config, { logger, embedded }));
+  shutdown = createShutdown({
     app,
     logger,
     timeoutSeconds: config.shutdownTimeoutSeconds,

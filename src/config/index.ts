@@ -83,6 +83,7 @@ export function loadConfig(env: EnvVars, options: LoadOptions): { config: AppCon
       external: db.external,
       embeddedDataDir: v.EMBEDDED_PG_DATA_DIR === null ? path.join(dataDir, 'postgres') : fromCwd(v.EMBEDDED_PG_DATA_DIR),
       embeddedPort: v.EMBEDDED_PG_PORT,
+      embeddedRestartAttempts: v.EMBEDDED_PG_RESTART_ATTEMPTS,
       poolMax: v.DB_POOL_MAX,
       connectTimeoutMs: v.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,

@@ -30,6 +30,8 @@ export interface AppConfig {
     embeddedDataDir: string;
     /** Fixed port for the embedded server; `null` = choose a free one at first start and remember it. */
     embeddedPort: number | null;
+    /** Restarts of a crashed embedded postmaster before giving up (docs/operations.md §3). */
+    embeddedRestartAttempts: number;
     poolMax: number;
     connectTimeoutMs: number;
     statementTimeoutMs: number;

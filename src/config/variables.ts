@@ -115,6 +115,11 @@ export const VARIABLES = {
     defaultText: 'a free loopback port chosen at first start and remembered in DATA_DIR',
     example: '54329',
   },
+  EMBEDDED_PG_RESTART_ATTEMPTS: {
+    group: 'database',
+    parser: int(6, 0),
+    description: 'Restarts of a crashed embedded server before the app gives up and exits 1 (back-off 0.25 s, 1 s, 2 s, 4 s, 8 s, then 15 s)',
+  },
   DB_POOL_MAX: { group: 'database', parser: int(10, 1), description: 'Connection pool size' },
   DB_CONNECT_TIMEOUT_MS: { group: 'database', parser: int(5000, 1), description: 'Pool-acquire timeout in ms; a timeout answers 503' },
   DB_STATEMENT_TIMEOUT_MS: { group: 'database', parser: int(15000, 0), description: 'Statement timeout in ms; a timeout answers 503' },

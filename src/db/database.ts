@@ -2,11 +2,12 @@
  * The database runtime: the embedded server when no external one is configured, one `pg` pool,
  * Kysely on top of it, and the migrations applied at start.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/types.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded.js';
+import { restartDelays } from './embedded-supervisor.js';
+import { startEmbeddedPostgres, type EmbeddedOptions, type EmbeddedServer } from './embedded.js';
 import type { Database } from './schema.js';
 
 const PG_INT8 = 20;
@@ -36,15 +37,52 @@ export function createPool(connectionString: string, settings: PoolSettings, log
     idleTimeoutMillis: 30_000,
     // Every session: bounded statements and UTC, set at connection start-up (no extra round trip).
     options: `-c statement_timeout=${settings.statementTimeoutMs} -c TimeZone=UTC`,
+    // The server bounds its statements, but a server that no longer answers at all (a network
+    // partition) is bounded only here: the query fails, the client is dropped (docs/operations.md §3).
+    query_timeout: settings.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
+    keepAlive: true,
     types: typeParsers,
   });
-  // An idle client whose server went away must not crash the process; the pool replaces it.
+  // A client whose server went away emits `error`; unheard, that event would kill the process
+  // (docs/operations.md §3). The pool only listens on idle clients, so every client gets a listener
+  // for its whole life: the query in flight fails (→ 503) and the pool drops the broken client.
   pool.on('error', (error) => logger.warn({ err: error }, 'connexion PostgreSQL perdue'));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn({ err: error }, 'connexion PostgreSQL perdue pendant une requête'));
+  });
   return pool;
 }
 
+/** Beyond statement_timeout, the time a server's own answer (the 57014 error) may take to arrive. */
+const QUERY_TIMEOUT_MARGIN_MS = 1000;
+const QUERY_READ_TIMEOUT = 'Query read timeout';
+
+/**
+ * The pool as Kysely sees it. A client whose query timed out on our side still waits for the
+ * server's answer, and every later query would queue behind it: such a client is destroyed on
+ * release instead of going back to the pool.
+ */
+function droppingTimedOutClients(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let timedOut = false;
+      return {
+        // Kysely passes (sql, parameters); cursors are not used by this project.
+        query: ((text: string, parameters?: readonly unknown[]) =>
+          client.query(text, parameters as unknown[]).catch((error: unknown) => {
+            if (error instanceof Error && error.message === QUERY_READ_TIMEOUT) timedOut = true;
+            throw error;
+          })) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(timedOut),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
 export function createKysely(pool: pg.Pool): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: droppingTimedOutClients(pool) }) });
 }
 
 export interface DatabaseRuntime {
@@ -55,7 +93,10 @@ export interface DatabaseRuntime {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: AppConfig, logger: Logger): Promise<DatabaseRuntime> {
+/** How the embedded server is supervised (src/db/embedded-supervisor.ts); by default EMBEDDED_PG_RESTART_ATTEMPTS. */
+export type EmbeddedSupervision = Partial<Pick<EmbeddedOptions, 'restartDelaysMs' | 'onGiveUp'>>;
+
+export async function openDatabase(config: AppConfig, logger: Logger, supervision: EmbeddedSupervision = {}): Promise<DatabaseRuntime> {
   const embedded = config.database.external
     ? null
     : await startEmbeddedPostgres({
@@ -63,6 +104,8 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
         clusterDir: config.database.embeddedDataDir,
         port: config.database.embeddedPort,
         logger,
+        restartDelaysMs: supervision.restartDelaysMs ?? restartDelays(config.database.embeddedRestartAttempts),
+        onGiveUp: supervision.onGiveUp,
       });
   const connectionString = config.database.external?.connectionString ?? embedded!.connectionString;
   const pool = createPool(connectionString, config.database, logger);
@@ -92,7 +135,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connection timeout/i.test(
+  return /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connection timeout|Query read timeout/i.test(
     error.message,
   );
 }

@@ -7,7 +7,8 @@
 import fs from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { clusterLockPath, isProcessAlive, readConnectionFile, toConnectionString, type EmbeddedConnection } from './embedded.js';
+import { clusterLockPath, readConnectionFile, toConnectionString, type EmbeddedConnection } from './embedded.js';
+import { isProcessAlive } from './embedded-supervisor.js';
 
 export interface RunningEmbedded {
   /** The process holding the cluster's lock (the app, or another command). */

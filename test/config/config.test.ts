@@ -406,6 +406,7 @@ describe('development and test', () => {
       external: null,
       embeddedDataDir: path.join(cwd, 'data', 'postgres'),
       embeddedPort: null,
+      embeddedRestartAttempts: 6,
       poolMax: 10,
       connectTimeoutMs: 5000,
       statementTimeoutMs: 15000,

@@ -35,7 +35,7 @@ export interface TestUser {
 
 let sequence = 0;
 
-export async function seedUser(t: TestApp, role: Role, overrides: Partial<{ username: string; email: string; password: string; clientId: number | null }> = {}): Promise<TestUser> {
+export async function seedUser(t: Pick<TestApp, 'services'>, role: Role, overrides: Partial<{ username: string; email: string; password: string; clientId: number | null }> = {}): Promise<TestUser> {
   sequence++;
   const username = overrides.username ?? `${role}.${sequence}.${process.pid}`;
   const email = overrides.email ?? `${username}@exemple.test`;
@@ -56,7 +56,7 @@ export interface Tokens {
   refresh_token: string;
 }
 
-export async function login(t: TestApp, user: { email: string; password: string }, remoteAddress = '127.0.0.1'): Promise<Tokens> {
+export async function login(t: Pick<TestApp, 'app'>, user: { email: string; password: string }, remoteAddress = '127.0.0.1'): Promise<Tokens> {
   const response = await t.app.inject({
     method: 'POST',
     url: '/api/v1/auth/token',

@@ -14,6 +14,8 @@ export interface ServerProcess {
   output(): { stdout: string; stderr: string };
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** Settles with the exit code, however the process ends. */
+  exited: Promise<number | null>;
 }
 
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
@@ -52,6 +54,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   return {
     baseUrl,
     output: () => ({ stdout, stderr }),
+    exited,
     async stop() {
       if (exitCode === undefined) child.kill('SIGTERM');
       return exited;

@@ -252,8 +252,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startRedis(): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
-  const port = await freePort();
+async function startRedis(port?: number): Promise<{ url: string; port: number; process: ChildProcess; stop(): Promise<void> }> {
+  port ??= await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
@@ -271,6 +271,7 @@ async function startRedis(): Promise<{ url: string; process: ChildProcess; stop(
   probe.disconnect();
   return {
     url,
+    port,
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -288,11 +289,11 @@ function capturingLogger(lines: Record<string, unknown>[]) {
       callback();
     },
   });
-  return pino({ level: 'warn' }, stream);
+  return pino({ level: 'info' }, stream);
 }
 
 describe('Redis store (REDIS_URL)', () => {
-  test('two instances share the counters; Redis down → readiness 503 unhealthy, requests fail open with an error logged', async (t) => {
+  test('two instances share the counters; Redis down → readiness 503 unhealthy, requests fail open with an error logged; Redis back → shared again', async (t) => {
     if (!hasRedisServer()) {
       // docs/operations.md §1: reported as skipped, by name, on a developer machine; CI installs the
       // package, so there a missing binary is a failure, not a skip.
@@ -301,7 +302,7 @@ describe('Redis store (REDIS_URL)', () => {
       t.skip('redis-server absent');
       return;
     }
-    const redis = await startRedis();
+    let redis = await startRedis();
     const database = await createTestDatabase();
     const logs: Record<string, unknown>[] = [];
     const env = { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_PER_MINUTE: '120', REDIS_URL: redis.url };
@@ -361,6 +362,19 @@ describe('Redis store (REDIS_URL)', () => {
       const errors = logs.filter((line) => line.level === 50 && /Redis injoignable/.test(String(line.msg)));
       assert.ok(errors.length >= 1, JSON.stringify(logs));
       assert.ok(errors.length <= 3, `the outage is not logged once per request (${errors.length} lines)`);
+
+      // Redis comes back on the same address (empty: no persistence): both nodes reconnect by
+      // themselves, within the client's 2 s retry cap, and share the counters again.
+      redis = await startRedis(redis.port);
+      for (const node of [a, b]) {
+        const deadline = Date.now() + 5000;
+        while (node.app.redis!.status !== 'ready' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal((await get(node.app, '/api/v1/health/ready')).statusCode, 200);
+      }
+      const again = { remoteAddress: '198.51.100.22' };
+      const shared = await expectStatuses(2, 200, (i) => get((i % 2 === 0 ? a : b).app, '/api/v1/test/ping', again));
+      assert.deepEqual(shared.map((response) => response.headers['x-ratelimit-remaining']), ['119', '118']);
+      assert.ok(logs.some((line) => /Redis de nouveau joignable/.test(String(line.msg))), 'the recovery is logged');
     } finally {
       for (const node of nodes) await node.close();
       await redis.stop();
