@@ -119,6 +119,11 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   app.addHook('onClose', async () => {
     await runtime.close();
   });
+  // Whoever closes the app (the shutdown of src/shutdown.ts, a failed start, a test), readiness turns
+  // 503 and every response sent from now on says `Connection: close` (docs/operations.md §11).
+  app.addHook('preClose', async () => {
+    app.lifecycle.shuttingDown = true;
+  });
 
   app.addSchema(ErrorEnvelopeSchema);
   await app.register(errorsPlugin);
