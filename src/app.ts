@@ -34,6 +34,7 @@ import httpPlugin from './plugins/http.js';
 import noNulPlugin from './plugins/no-nul.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityHeadersPlugin from './plugins/security-headers.js';
+import { handleClientError, sendFrameworkError } from './plugins/server-errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,6 +55,7 @@ export interface BuildOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 /** The v1 routes; mounted at /api/v1 and, for LEGACY_ROOT_ROUTES, again at the root. */
 function v1Routes(options: BuildOptions): FastifyPluginAsync {
@@ -92,10 +94,19 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
-    return503OnClosing: true,
+    // During a shutdown, a request that still arrives on an open connection is served, with
+    // `Connection: close` (plugins/http.ts), rather than answered Fastify's 503 outside the envelope.
+    return503OnClosing: false,
     // Plugins start in milliseconds; the default 10 s is too tight on a loaded 2-core machine.
     pluginTimeout: 30_000,
     forceCloseConnections: 'idle',
+    // Slow clients (docs/operations.md §11.1). Node checks the headers and request timeouts every
+    // `connectionsCheckingInterval` (30 s by default, which would stretch a 10 s limit to 40 s).
+    requestTimeout: config.httpServer.requestTimeoutMs,
+    keepAliveTimeout: config.httpServer.keepAliveTimeoutMs,
+    http: { headersTimeout: config.httpServer.headersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler: handleClientError,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -107,6 +118,11 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   app.decorate('database', runtime.database);
   app.addHook('onClose', async () => {
     await runtime.close();
+  });
+  // Whoever closes the app (the shutdown of src/shutdown.ts, a failed start, a test), readiness turns
+  // 503 and every response sent from now on says `Connection: close` (docs/operations.md §11).
+  app.addHook('preClose', async () => {
+    app.lifecycle.shuttingDown = true;
   });
 
   app.addSchema(ErrorEnvelopeSchema);

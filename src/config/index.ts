@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { packageInfo } from './package-info.js';
 import { ConfigError, Problems } from './problems.js';
-import { chooseDatabase, developmentWarnings, productionRules, requireKeys, type PasswordPolicy } from './rules.js';
+import { chooseDatabase, developmentWarnings, httpServerRules, productionRules, requireKeys, type PasswordPolicy } from './rules.js';
 import { ensureDevelopmentSecrets } from './secrets.js';
 import type { AppConfig } from './types.js';
 import { DEFAULT_CORS_ORIGINS, readVariables, VARIABLES, type EnvVars } from './variables.js';
@@ -58,6 +58,7 @@ export function loadConfig(env: EnvVars, options: LoadOptions): { config: AppCon
   const production = v.ENVIRONMENT === 'production';
 
   requireKeys(v, production, problems);
+  httpServerRules(v, problems);
   const db = chooseDatabase(v, warnings);
   if (production) productionRules(v, db, info, options.passwordPolicy, problems, warnings);
   else developmentWarnings(v, info, warnings);
@@ -79,6 +80,11 @@ export function loadConfig(env: EnvVars, options: LoadOptions): { config: AppCon
     appTimezone: v.APP_TIMEZONE,
     appPublicUrl: v.APP_PUBLIC_URL === null ? null : v.APP_PUBLIC_URL.replace(/\/+$/, ''),
     dataDir,
+    httpServer: {
+      headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: v.HTTP_KEEPALIVE_TIMEOUT_MS,
+    },
     database: {
       external: db.external,
       embeddedDataDir: v.EMBEDDED_PG_DATA_DIR === null ? path.join(dataDir, 'postgres') : fromCwd(v.EMBEDDED_PG_DATA_DIR),

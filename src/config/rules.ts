@@ -46,6 +46,19 @@ export function requireKeys(v: Values, production: boolean, problems: Problems):
   }
 }
 
+/**
+ * Node refuses a headers timeout above the request timeout; an idle keep-alive connection must be
+ * closed before a request on it could time out waiting for its headers (docs/operations.md §11.1).
+ */
+export function httpServerRules(v: Values, problems: Problems): void {
+  if (v.HTTP_HEADERS_TIMEOUT_MS > v.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.add('HTTP_HEADERS_TIMEOUT_MS', `must not exceed HTTP_REQUEST_TIMEOUT_MS (${v.HTTP_REQUEST_TIMEOUT_MS}), got ${v.HTTP_HEADERS_TIMEOUT_MS}`);
+  }
+  if (v.HTTP_KEEPALIVE_TIMEOUT_MS >= v.HTTP_HEADERS_TIMEOUT_MS) {
+    problems.add('HTTP_KEEPALIVE_TIMEOUT_MS', `must be below HTTP_HEADERS_TIMEOUT_MS (${v.HTTP_HEADERS_TIMEOUT_MS}), got ${v.HTTP_KEEPALIVE_TIMEOUT_MS}`);
+  }
+}
+
 export interface DatabaseChoice {
   external: ExternalDatabaseConfig | null;
   /** The variable holding the external server's password, and its value ('' when none). */

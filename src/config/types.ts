@@ -24,6 +24,13 @@ export interface AppConfig {
   /** Absolute path. */
   dataDir: string;
 
+  /** Slow-client limits of the HTTP server (docs/operations.md §11.1). */
+  httpServer: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+  };
+
   database: {
     external: ExternalDatabaseConfig | null;
     /** Absolute path of the embedded cluster. */

@@ -20,6 +20,7 @@ export type EnvVars = Record<string, string | undefined>;
 /** Sections of `.env.example` and docs/configuration.md, in this order. */
 export const GROUPS = {
   application: 'Application',
+  server: 'HTTP server timeouts',
   database: 'Database',
   authentication: 'Authentication',
   http: 'Rate limiting, proxies, CORS, metrics',
@@ -86,6 +87,18 @@ export const VARIABLES = {
     description: 'Front-end base URL used for links in e-mails',
     example: 'https://erp.example.com',
     reserved: EMAIL,
+  },
+
+  HTTP_HEADERS_TIMEOUT_MS: {
+    group: 'server',
+    parser: int(10_000, 1),
+    description: 'Time a client has to send the request line and headers, in ms; then 408 and the connection is closed; at most HTTP_REQUEST_TIMEOUT_MS',
+  },
+  HTTP_REQUEST_TIMEOUT_MS: { group: 'server', parser: int(30_000, 1), description: 'Time a client has to send the whole request, body included, in ms; then 408 and the connection is closed' },
+  HTTP_KEEPALIVE_TIMEOUT_MS: {
+    group: 'server',
+    parser: int(5_000, 1),
+    description: 'An idle keep-alive connection is closed after this many ms; below HTTP_HEADERS_TIMEOUT_MS, above the idle timeout of a reverse proxy that reuses connections',
   },
 
   DATABASE_URL: {

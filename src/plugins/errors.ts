@@ -4,12 +4,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
-import { AppError, envelope, type ValidationIssue } from '../lib/errors.js';
+import { AppError, envelope, type ErrorStatus, type ValidationIssue } from '../lib/errors.js';
 import { isDatabaseUnavailable } from '../db/database.js';
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 /** 22021 invalid byte sequence (NUL), 22P02 invalid text representation, 22003 numeric out of range, 22007/22008 bad datetime. */
 const INPUT_SQLSTATES = new Set(['22021', '22P02', '22003', '22007', '22008']);
+/** Statuses of Fastify and plugin errors kept as they are, with the generic message of the status. */
+const PASSED_THROUGH_STATUSES = new Set([404, 408, 413, 414, 415, 431]);
 
 interface AjvIssue {
   keyword: string;
@@ -103,20 +105,14 @@ export function toAppError(error: unknown): AppError {
   if (typeof sqlState === 'string' && INPUT_SQLSTATES.has(sqlState)) {
     return AppError.validation([{ loc: ['body'], msg: 'Valeur refusée par la base de données (caractère ou nombre invalide)', type: 'value' }]);
   }
-  switch (fastifyError?.statusCode) {
-    case 413:
-      return new AppError(413);
-    case 415:
-      return new AppError(415);
-    case 404:
-      return new AppError(404);
-    case 400:
-      return AppError.badRequest('Requête invalide');
-    case 503:
-      return AppError.unavailable();
-    default:
-      return new AppError(500);
-  }
+  if (fastifyError?.code === 'FST_ERR_BAD_URL') return AppError.badRequest('URL invalide');
+  const status = fastifyError?.statusCode;
+  if (status === 503) return AppError.unavailable();
+  if (status !== undefined && PASSED_THROUGH_STATUSES.has(status)) return new AppError(status as ErrorStatus);
+  // Any other 4xx of Fastify or a plugin (400, multipart's 406…): the request is at fault, with Fastify's
+  // English text replaced by the generic one (docs/api.md §2).
+  if (status !== undefined && status >= 400 && status < 500) return AppError.badRequest('Requête invalide');
+  return new AppError(500);
 }
 
 export default fp(

@@ -1,7 +1,7 @@
 /**
  * Cross-cutting HTTP behaviour: request id echo, response time, no caching, one log line per request.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Query parameters that must never reach a log line (signed download URLs). */
@@ -16,6 +16,17 @@ export function redactPath(url: string): string {
   return rest ? `${path}?${rest}` : path;
 }
 
+/**
+ * Headers of docs/api.md §1 decided when the response is sent; also used for the router's errors,
+ * which run no hook. Once the shutdown has begun, the client is told not to reuse the connection
+ * (docs/operations.md §11): checked here, at send time, not when the request arrived.
+ */
+export function setResponseHeaders(app: FastifyInstance, reply: FastifyReply): void {
+  reply.header('X-Response-Time', `${reply.elapsedTime.toFixed(1)}ms`);
+  if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
+  if (app.lifecycle.shuttingDown) reply.header('Connection', 'close');
+}
+
 export default fp(
   async function httpPlugin(app: FastifyInstance) {
     app.addHook('onRequest', async (request, reply) => {
@@ -23,9 +34,7 @@ export default fp(
     });
 
     app.addHook('onSend', async (_request, reply, payload) => {
-      reply.header('X-Response-Time', `${reply.elapsedTime.toFixed(1)}ms`);
-      if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
-      if (app.lifecycle.shuttingDown) reply.header('Connection', 'close');
+      setResponseHeaders(app, reply);
       return payload;
     });
 

@@ -9,7 +9,8 @@
  * handler, and after the route, so a route that sets its own CSP or CORP (document downloads:
  * `default-src 'none'; sandbox`, `cross-origin`) keeps them.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppConfig } from '../config/types.js';
 import fp from 'fastify-plugin';
 
 /** Where app.ts mounts the Swagger UI. */
@@ -48,23 +49,25 @@ function isDocsPath(url: string): boolean {
   return path === DOCS_ROUTE_PREFIX || path.startsWith(`${DOCS_ROUTE_PREFIX}/`);
 }
 
+/** The headers of docs/security.md §7 on one reply; also used for the router's errors, which run no hook. */
+export function setSecurityHeaders(reply: FastifyReply, url: string, config: Pick<AppConfig, 'environment' | 'docsEnabled'>): void {
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('X-Frame-Options', 'DENY');
+  reply.header('Referrer-Policy', 'no-referrer');
+  if (!reply.hasHeader('Content-Security-Policy')) {
+    reply.header('Content-Security-Policy', config.docsEnabled && isDocsPath(url) ? DOCS_CSP : API_CSP);
+  }
+  if (!reply.hasHeader('Cross-Origin-Resource-Policy')) reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+  if (config.environment === 'production') reply.header('Strict-Transport-Security', HSTS);
+  // Neither Fastify nor node:http sets these; removed in case a dependency ever does.
+  reply.removeHeader('X-Powered-By');
+  reply.removeHeader('Server');
+}
+
 export default fp(
   async function securityHeadersPlugin(app: FastifyInstance) {
-    const production = app.config.environment === 'production';
-    const docsEnabled = app.config.docsEnabled;
-
     app.addHook('onSend', async (request, reply, payload) => {
-      reply.header('X-Content-Type-Options', 'nosniff');
-      reply.header('X-Frame-Options', 'DENY');
-      reply.header('Referrer-Policy', 'no-referrer');
-      if (!reply.hasHeader('Content-Security-Policy')) {
-        reply.header('Content-Security-Policy', docsEnabled && isDocsPath(request.url) ? DOCS_CSP : API_CSP);
-      }
-      if (!reply.hasHeader('Cross-Origin-Resource-Policy')) reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-      if (production) reply.header('Strict-Transport-Security', HSTS);
-      // Neither Fastify nor node:http sets these; removed in case a dependency ever does.
-      reply.removeHeader('X-Powered-By');
-      reply.removeHeader('Server');
+      setSecurityHeaders(reply, request.url, app.config);
       return payload;
     });
   },

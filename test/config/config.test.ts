@@ -402,6 +402,7 @@ describe('development and test', () => {
     assert.equal(config.appTimezone, 'Africa/Casablanca');
     assert.equal(config.appPublicUrl, null);
     assert.equal(config.dataDir, path.join(cwd, 'data'));
+    assert.deepEqual(config.httpServer, { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 });
     assert.deepEqual(config.database, {
       external: null,
       embeddedDataDir: path.join(cwd, 'data', 'postgres'),
@@ -531,6 +532,8 @@ describe('development and test', () => {
     ['EMBEDDED_PG_PORT', 'x'],
     ['DB_POOL_MAX', '1.5'],
     ['DB_POOL_MAX', '0'],
+    ['HTTP_HEADERS_TIMEOUT_MS', '0'],
+    ['HTTP_KEEPALIVE_TIMEOUT_MS', '5s'],
     ['UPLOAD_MAX_MB', '20MB'],
     ['SMTP_SECURITY', 'foo'],
     ['LOG_LEVEL', 'verbose'],

@@ -1,9 +1,8 @@
-import formbody from '@fastify/formbody';
-import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../lib/errors.js';
 import { withErrors } from '../../lib/schemas.js';
 import { requestOrigin } from '../../plugins/auth.js';
+import { formBodyParsers } from '../../plugins/body-parsers.js';
 import { UserOutSchema } from '../users/schemas.js';
 import {
   ChangePasswordRequestSchema,
@@ -19,10 +18,9 @@ import {
 const FORM = ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'];
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Login forms come urlencoded (OAuth2 password flow), multipart or JSON (docs/api.md §5 rule 4).
-  // Encapsulated here: multipart fields are attached to the body for these routes only.
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10, fieldSize: 4096, parts: 10 } });
+  // Login forms come urlencoded (OAuth2 password flow), multipart or JSON (docs/api.md §5 rule 4);
+  // encapsulated here, every other route takes JSON only.
+  await app.register(formBodyParsers);
 
   const { auth, profile } = app.services;
   const tags = ['auth'];
