@@ -32,6 +32,7 @@ import corsPlugin from './plugins/cors.js';
 import errorsPlugin from './plugins/errors.js';
 import httpPlugin from './plugins/http.js';
 import noNulPlugin from './plugins/no-nul.js';
+import openapiErrorsPlugin from './plugins/openapi-errors.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityHeadersPlugin from './plugins/security-headers.js';
 
@@ -118,6 +119,7 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   await app.register(rateLimitPlugin);
   await app.register(authPlugin);
   await app.register(noNulPlugin);
+  await app.register(openapiErrorsPlugin);
 
   if (config.docsEnabled) {
     await app.register(swagger, {
