@@ -61,7 +61,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: "Créer une intervention (client : demande d'intervention corrective)",
         body: InterventionCreateSchema,
-        response: withErrors({ 200: InterventionOutSchema }),
+        response: withErrors({ 200: InterventionOutSchema }, 404, 409),
       },
     },
     async (request) => {
@@ -112,7 +112,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/interventions/:intervention_id',
-    { onRequest: anyUser, schema: { tags, summary: 'Lire une intervention', params: InterventionIdParamsSchema, response: withErrors({ 200: InterventionOutSchema }) } },
+    { onRequest: anyUser, schema: { tags, summary: 'Lire une intervention', params: InterventionIdParamsSchema, response: withErrors({ 200: InterventionOutSchema }, 404) } },
     async (request) => interventions.get(request.actor!, request.params.intervention_id),
   );
 
@@ -125,7 +125,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Modifier une intervention, affecter ou réaffecter un technicien (pas le statut)',
         params: InterventionIdParamsSchema,
         body: NullableBody(InterventionPatchSchema),
-        response: withErrors({ 200: InterventionOutSchema }),
+        response: withErrors({ 200: InterventionOutSchema }, 404, 409),
       },
     },
     async (request) => {
@@ -162,7 +162,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: InterventionIdParamsSchema,
         querystring: StatusChangeQuerySchema,
         body: NullableBody(StatusChangeBodySchema),
-        response: withErrors({ 200: InterventionOutSchema }),
+        response: withErrors({ 200: InterventionOutSchema }, 403, 404, 409),
       },
     },
     async (request) => {
@@ -199,7 +199,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Historique des statuts et affectations d'une intervention",
         params: InterventionIdParamsSchema,
         querystring: HistoriqueQuerySchema,
-        response: withErrors({ 200: Type.Array(HistoriqueOutSchema) }),
+        response: withErrors({ 200: Type.Array(HistoriqueOutSchema) }, 404),
       },
     },
     async (request, reply) => {
