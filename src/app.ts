@@ -32,7 +32,7 @@ import corsPlugin from './plugins/cors.js';
 import errorsPlugin from './plugins/errors.js';
 import httpPlugin from './plugins/http.js';
 import noNulPlugin from './plugins/no-nul.js';
-import openapiErrorsPlugin from './plugins/openapi-errors.js';
+import openapiErrorsPlugin, { optionalBodies } from './plugins/openapi.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityHeadersPlugin from './plugins/security-headers.js';
 
@@ -133,6 +133,7 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
           },
         },
       },
+      transformObject: optionalBodies,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
   }

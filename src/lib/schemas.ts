@@ -17,7 +17,7 @@ export const ErrorEnvelopeSchema = Type.Object(
 /**
  * A route's responses: its success schemas and the envelope under each error status it can answer,
  * so that the OpenAPI document lists every status (docs/api.md §8). Routes name the statuses of
- * their own rules (400, 403, 404, 409, ...); src/plugins/openapi-errors.ts adds the platform ones
+ * their own rules (400, 403, 404, 409, ...); src/plugins/openapi.ts adds the platform ones
  * (401/403 of `authorize`, 413/415 of body parsing, 422, 429, 500, 503).
  */
 export function withErrors<T extends Record<number, TSchema>>(responses: T, ...errors: ErrorStatus[]): T {

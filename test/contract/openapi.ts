@@ -31,7 +31,7 @@ export interface Operation {
   bodyRequired: boolean;
   /** Documented statuses (as strings, like the document's keys). */
   statuses: string[];
-  /** Whether the operation needs a bearer token (it documents a 401). */
+  /** Whether the operation needs a bearer token (its `security`). */
   authenticated: boolean;
 }
 
@@ -48,7 +48,7 @@ export interface Violation {
 }
 
 interface Document {
-  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> }; responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }> }>>;
+  paths: Record<string, Record<string, { security?: Record<string, string[]>[]; parameters?: Parameter[]; requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> }; responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }> }>>;
   components: { schemas?: Record<string, JsonSchema> };
 }
 
@@ -84,7 +84,7 @@ export class Contract {
           bodies,
           bodyRequired: op.requestBody?.required === true,
           statuses: Object.keys(op.responses),
-          authenticated: Object.hasOwn(op.responses, '401'),
+          authenticated: (op.security ?? []).some((requirement) => Object.hasOwn(requirement, 'bearer')),
         };
       }),
     );

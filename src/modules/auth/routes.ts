@@ -17,12 +17,21 @@ import {
 } from './schemas.js';
 
 const FORM = ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'];
+const MULTIPART = /^\s*multipart\/form-data\s*(?:;|$)/i;
+const BOUNDARY = /;\s*boundary=(?:"[^"]+"|[^\s;"]+)/i;
+export const MULTIPART_WITHOUT_BOUNDARY = 'Formulaire multipart invalide : boundary absente';
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Login forms come urlencoded (OAuth2 password flow), multipart or JSON (docs/api.md §5 rule 4).
   // Encapsulated here: multipart fields are attached to the body for these routes only.
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10, fieldSize: 4096, parts: 10 } });
+  // The multipart parser throws a bare Error (a 500) on a form without a boundary: refused before
+  // parsing, like malformed JSON (docs/api.md §2, 422).
+  app.addHook('onRequest', async (request) => {
+    const type = request.headers['content-type'];
+    if (type && MULTIPART.test(type) && !BOUNDARY.test(type)) throw AppError.validation([{ loc: ['body'], msg: MULTIPART_WITHOUT_BOUNDARY, type: 'value' }], MULTIPART_WITHOUT_BOUNDARY);
+  });
 
   const { auth, profile } = app.services;
   const tags = ['auth'];
