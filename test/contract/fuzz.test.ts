@@ -67,9 +67,15 @@ function queryString(query: Record<string, string | string[]>, raw: string | und
   return text ? `?${text}` : '';
 }
 
-function asQueryValue(value: unknown): string | string[] {
-  if (Array.isArray(value)) return value.map((item) => String(item));
+/** A generated value as query text; an empty list sends nothing. */
+function asQueryValue(value: unknown): string | string[] | undefined {
+  if (Array.isArray(value)) return value.length > 0 ? value.map((item) => String(item)) : undefined;
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function setQuery(query: Record<string, string | string[]>, name: string, value: unknown): void {
+  const text = asQueryValue(value);
+  if (text !== undefined) query[name] = text;
 }
 
 function mutateBody(rng: Rng, body: Record<string, unknown>, schema: JsonSchema, mutation: Mutation): unknown {
@@ -112,20 +118,21 @@ function generate(rng: Rng, op: Operation, world: World, hints: Hints): FuzzRequ
   else if (token) headers.authorization = `Bearer ${token}`;
 
   const params: Record<string, string> = {};
-  const query: Record<string, string | string[]> = {};
+  // No prototype: `__proto__` is one of the hostile parameter names.
+  const query: Record<string, string | string[]> = Object.create(null);
   let rawQuery: string | undefined;
   for (const parameter of op.parameters) {
     if (parameter.in === 'path') {
       params[parameter.name] = mutation === 'hostile-id' && rng.chance(0.7) ? rng.pick(HOSTILE_IDS) : encodeURIComponent(String(sampleValid(parameter.schema, rng, hints, parameter.name)));
     } else if (parameter.in === 'query' && (parameter.required || rng.chance(0.3))) {
-      query[parameter.name] = asQueryValue(sampleValid(parameter.schema, rng, hints, parameter.name));
+      setQuery(query, parameter.name, sampleValid(parameter.schema, rng, hints, parameter.name));
     }
   }
   const queryNames = op.parameters.filter((p) => p.in === 'query').map((p) => p.name);
   if (mutation === 'hostile-query') {
     const name = queryNames.length > 0 && rng.chance(0.8) ? rng.pick(queryNames) : rng.pick(['inconnu', 'sort', '__proto__']);
     if (rng.chance(0.2)) rawQuery = rng.pick([`${name}=%E0%A4%A`, `${name}=%zz`, `${name}[]=1`, `${name}=a&${name}=b&${name}=c`, `${name}`, '&&=&']);
-    else query[name] = asQueryValue(rng.pick(HOSTILE_VALUES));
+    else setQuery(query, name, rng.pick(HOSTILE_VALUES));
   }
   if (mutation === 'paging') {
     if (queryNames.includes('limit')) query.limit = String(rng.pick([0, -1, 501, 2 ** 31, 1e21, 'abc', '1.5', '', '50']));

@@ -169,7 +169,7 @@ export class Contract {
     const schema = mediaType ? op.bodies[mediaType] : undefined;
     if (schema && request.body !== undefined) {
       const validate = this.validator(`${op.key} body ${mediaType}`, schema, true);
-      if (!validate(structuredClone(request.body))) violations.push({ key: op.key, problem: `accepted body ${JSON.stringify(request.body).slice(0, 200)} outside the document: ${Contract.problems(validate)}` });
+      if (!validate(withAliases(schema, structuredClone(request.body)))) violations.push({ key: op.key, problem: `accepted body ${JSON.stringify(request.body).slice(0, 200)} outside the document: ${Contract.problems(validate)}` });
     } else if (op.bodyRequired && request.body === undefined) {
       violations.push({ key: op.key, problem: 'accepted without its required body' });
     }
@@ -178,6 +178,20 @@ export class Contract {
 }
 
 /** A documented path with its parameters filled in (URI-encoded). */
+/**
+ * A body with each documented alias (a property described "Alias de `field`") copied to its field
+ * when the field is absent, as the server does (src/http/aliases.ts).
+ */
+function withAliases(schema: JsonSchema, body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const fields = body as Record<string, unknown>;
+  for (const [alias, property] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>)) {
+    const field = /^Alias de `(\w+)`/.exec(String(property.description ?? ''))?.[1];
+    if (field && fields[field] === undefined && fields[alias] !== undefined) fields[field] = fields[alias];
+  }
+  return body;
+}
+
 /** Fails listing the violations (the first 40). */
 export function assertNoViolations(violations: Violation[]): void {
   if (violations.length === 0) return;

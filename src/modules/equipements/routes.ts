@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { copyAlias } from '../../http/aliases.js';
 import { sendPage, splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
 import { EQUIPEMENT_MESSAGES, EQUIPEMENT_READ_ROLES, EQUIPEMENT_WRITE_ROLES } from './policy.js';
@@ -26,6 +27,7 @@ const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/equipements/',
     {
       onRequest: writers,
+      preValidation: copyAlias('type', 'type_equipement'),
       schema: {
         tags,
         summary: 'Créer un équipement',

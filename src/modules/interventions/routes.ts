@@ -7,6 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { copyAlias } from '../../http/aliases.js';
 import { sendPage, splitCommaLists } from '../../http/lists.js';
 import { AppError } from '../../lib/errors.js';
 import { parseQueryBoolean, parseQueryTimestamp, parseSort } from '../../lib/listing.js';
@@ -57,6 +58,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/interventions/',
     {
       onRequest: app.authorize('responsable', 'client'),
+      preValidation: copyAlias('type', 'type_intervention'),
       schema: {
         tags,
         summary: "Créer une intervention (client : demande d'intervention corrective)",

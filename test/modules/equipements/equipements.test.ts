@@ -228,7 +228,8 @@ describe('POST /equipements/', () => {
       { loc: ['body', 'localisation'], msg: 'Ne doit pas être vide', type: 'too_short' },
     ]);
     const blankAlias = await call(t(), 'POST', '/api/v1/equipements/', { as: responsable, payload: { nom: uniqueName(), type_equipement: ' ', localisation: 'x' } });
-    assert.deepEqual(blankAlias.json().error.details, [{ loc: ['body', 'type_equipement'], msg: 'Ne doit pas être vide', type: 'too_short' }]);
+    // The alias is read as `type` (src/http/aliases.ts): the issue is located there.
+    assert.deepEqual(blankAlias.json().error.details, [{ loc: ['body', 'type'], msg: 'Ne doit pas être vide', type: 'too_short' }]);
     const body = await create({ nom: uniqueName(), type: 'x', localisation: 'y', numero_serie: '  ', code_interne: '', marque: ' ', description: '  ', date_fin_garantie: '' });
     assert.equal(body.numero_serie, null);
     assert.equal(body.code_interne, null);
