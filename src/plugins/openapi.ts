@@ -57,7 +57,7 @@ export const optionalBodies: SwaggerTransformObject = (documentObject) => {
 };
 
 export default fp(
-  async function openapiErrorsPlugin(app: FastifyInstance) {
+  async function openapiPlugin(app: FastifyInstance) {
     app.addHook('onRoute', (route) => {
       // Routes that declare no responses (the documentation's own) stay undocumented.
       if (!route.schema?.response) return;
@@ -70,5 +70,5 @@ export default fp(
       };
     });
   },
-  { name: 'openapi-errors' },
+  { name: 'openapi' },
 );
