@@ -111,8 +111,8 @@ export function worldHints(world: World, options: { unknownIds: boolean }): Hint
     // Never a caller of the world: the admin may disable or revoke the user it names.
     user_id: id((rng) => rng.pick([world.spareUserId, ...world.freeTechnicienUserIds])),
     competences_ids: (rng) => (rng.chance(0.5) ? [world.competenceId] : []),
-    email: () => `contrat.${uniqueSuffix()}@exemple.test`,
-    username: () => `contrat.${uniqueSuffix()}`,
+    email: () => `fuzz.${uniqueSuffix()}@exemple.test`,
+    username: () => `fuzz.${uniqueSuffix()}`,
     numero_contrat: () => `CTR-${uniqueSuffix()}`,
     numero_badge: () => `B-${uniqueSuffix()}`,
     numero_serie: () => `SN-${uniqueSuffix()}`,
