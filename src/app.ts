@@ -32,6 +32,7 @@ import corsPlugin from './plugins/cors.js';
 import errorsPlugin from './plugins/errors.js';
 import httpPlugin from './plugins/http.js';
 import noNulPlugin from './plugins/no-nul.js';
+import openapiPlugin, { optionalBodies } from './plugins/openapi.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityHeadersPlugin from './plugins/security-headers.js';
 import { handleClientError, sendFrameworkError } from './plugins/server-errors.js';
@@ -134,6 +135,7 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   await app.register(rateLimitPlugin);
   await app.register(authPlugin);
   await app.register(noNulPlugin);
+  await app.register(openapiPlugin);
 
   if (config.docsEnabled) {
     await app.register(swagger, {
@@ -147,6 +149,7 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
           },
         },
       },
+      transformObject: optionalBodies,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
   }

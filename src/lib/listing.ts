@@ -4,7 +4,7 @@
  * enum filters, timestamp filters and ILIKE escaping. The count + page runner is src/db/paging.ts,
  * the HTTP side (comma lists, `X-Total-Count`) src/http/lists.ts.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { Expression } from 'kysely';
 import { AppError, type ValidationIssue } from './errors.js';
 
@@ -17,12 +17,21 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
-/** `limit` (1–500) with the route's default: 50 where the legacy service paginated, else 500. */
-export function LimitQuery(defaultLimit: number) {
-  return Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: defaultLimit, description: `Nombre maximal de lignes (1–${MAX_LIMIT})` });
+/**
+ * A property the client may omit because the validator fills in its `default` (Ajv `useDefaults`):
+ * optional in the OpenAPI document (not `required`), always present in the handler, hence the
+ * non-optional static type (docs/api.md §1 "Lists", §8).
+ */
+export function Defaulted<T extends TSchema>(schema: T): T {
+  return Type.Optional(schema) as unknown as T;
 }
 
-export const OffsetQuery = Type.Integer({ minimum: 0, default: 0, description: 'Nombre de lignes à sauter' });
+/** `limit` (1–500) with the route's default: 50 where the legacy service paginated, else 500. */
+export function LimitQuery(defaultLimit: number) {
+  return Defaulted(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: defaultLimit, description: `Nombre maximal de lignes (1–${MAX_LIMIT})` }));
+}
+
+export const OffsetQuery = Defaulted(Type.Integer({ minimum: 0, default: 0, description: 'Nombre de lignes à sauter' }));
 
 export function SortQuery(fields: readonly string[], defaultSort: string) {
   return Type.String({

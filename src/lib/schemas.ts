@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ERROR_CODES, type ErrorStatus } from './errors.js';
 
 /** The error envelope of docs/api.md §2, declared on every route for the OpenAPI document. */
 export const ErrorEnvelopeSchema = Type.Object(
@@ -13,9 +14,17 @@ export const ErrorEnvelopeSchema = Type.Object(
   { $id: 'ErrorEnvelope', description: 'Enveloppe d’erreur' },
 );
 
-/** Adds the shared error responses to a route's success responses. */
-export function withErrors<T extends Record<number, TSchema>>(responses: T) {
-  return { ...responses, '4xx': Type.Ref(ErrorEnvelopeSchema), '5xx': Type.Ref(ErrorEnvelopeSchema) };
+/**
+ * A route's responses: its success schemas and the envelope under each error status it can answer,
+ * so that the OpenAPI document lists every status (docs/api.md §8). Routes name the statuses of
+ * their own rules (400, 403, 404, 409, ...); src/plugins/openapi.ts adds the platform ones
+ * (401/403 of `authorize`, 413/415 of body parsing, 422, 429, 500, 503).
+ */
+export function withErrors<T extends Record<number, TSchema>>(responses: T, ...errors: ErrorStatus[]): T {
+  const documented: Record<number, TSchema> = { ...responses };
+  for (const status of errors) documented[status] ??= Type.Ref(ErrorEnvelopeSchema, { description: ERROR_CODES[status] });
+  // Typed as the success responses only: errors are sent by the error handler, not returned.
+  return documented as T;
 }
 
 /** An output timestamp: a Date (or ISO string) serialised as ISO-8601 UTC with milliseconds. */

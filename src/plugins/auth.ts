@@ -30,6 +30,19 @@ export function requestOrigin(request: FastifyRequest): RequestOrigin {
   return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null, requestId: request.id };
 }
 
+/** The hooks `authorize()` hands out, so that src/plugins/openapi-errors.ts can document their 401 / 403. */
+const AUTHENTICATION_HOOKS = new WeakSet<object>();
+const ROLE_HOOKS = new WeakSet<object>();
+
+/** The statuses a route's onRequest hooks of `authorize()` can answer: 401 (token), 403 (role). */
+export function authorizationStatuses(onRequest: unknown): (401 | 403)[] {
+  const hooks: unknown[] = Array.isArray(onRequest) ? onRequest : [onRequest];
+  const statuses: (401 | 403)[] = [];
+  if (hooks.some((hook) => typeof hook === 'function' && AUTHENTICATION_HOOKS.has(hook))) statuses.push(401);
+  if (hooks.some((hook) => typeof hook === 'function' && ROLE_HOOKS.has(hook))) statuses.push(403);
+  return statuses;
+}
+
 export default fp(
   async function authPlugin(app: FastifyInstance) {
     app.decorateRequest('actor', null);
@@ -40,6 +53,7 @@ export default fp(
         allowPendingPasswordChange: request.routeOptions.config.allowPendingPasswordChange === true,
       });
     };
+    AUTHENTICATION_HOOKS.add(authenticate);
 
     app.decorate('authorize', (...roles: Role[]) => {
       if (roles.length === 0) return [authenticate];
@@ -48,6 +62,7 @@ export default fp(
         if (actor.role !== 'system' && hasRole(actor.role, roles)) return;
         throw await audit.deny(actor, roleDenied(forbiddenRoleMessage(roles), null, null, { route: request.routeOptions.url ?? null, method: request.method }));
       };
+      ROLE_HOOKS.add(requireRole);
       return [authenticate, requireRole];
     });
   },

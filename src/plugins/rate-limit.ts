@@ -51,10 +51,15 @@ export type RateLimitBucket = 'global' | 'auth';
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
+/** Whether requests to this route pattern are never counted (health, readiness, liveness, metrics). */
+export function isRateLimitExemptRoute(url: string): boolean {
+  return EXEMPT_ROUTE.test(url);
+}
+
 export function isRateLimitExempt(request: FastifyRequest): boolean {
   if (request.method === 'OPTIONS') return true;
   const route = request.routeOptions.url; // undefined on the not-found handler: counted
-  return route !== undefined && EXEMPT_ROUTE.test(route);
+  return route !== undefined && isRateLimitExemptRoute(route);
 }
 
 export function rateLimitMessage(seconds: number): string {

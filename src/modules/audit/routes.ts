@@ -38,7 +38,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/audit/:event_id',
-    { onRequest: adminOnly, schema: { tags, summary: "Un événement d'audit", params: AuditEventIdParamsSchema, response: withErrors({ 200: AuditEventOutSchema }) } },
+    { onRequest: adminOnly, schema: { tags, summary: "Un événement d'audit", params: AuditEventIdParamsSchema, response: withErrors({ 200: AuditEventOutSchema }, 404) } },
     async (request) => audit.get(request.params.event_id),
   );
 };

@@ -32,7 +32,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/token',
     {
       ...limited,
-      schema: { tags, summary: 'Connexion (OAuth2 password) : email ou username', consumes: FORM, body: TokenRequestSchema, response: withErrors({ 200: TokenResponseSchema }) },
+      schema: { tags, summary: 'Connexion (OAuth2 password) : email ou username', consumes: FORM, body: TokenRequestSchema, response: withErrors({ 200: TokenResponseSchema }, 401, 403) },
     },
     async (request) => {
       const identifier = request.body.email ?? request.body.username;
@@ -43,13 +43,13 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/login',
-    { ...limited, schema: { tags, summary: 'Connexion : username ou e-mail', consumes: FORM, body: LoginRequestSchema, response: withErrors({ 200: TokenResponseSchema }) } },
+    { ...limited, schema: { tags, summary: 'Connexion : username ou e-mail', consumes: FORM, body: LoginRequestSchema, response: withErrors({ 200: TokenResponseSchema }, 401, 403) } },
     async (request) => auth.login(requestOrigin(request), { identifier: request.body.username, password: request.body.password, endpoint: 'login' }),
   );
 
   app.post(
     '/auth/refresh',
-    { ...limited, schema: { tags, summary: 'Rotation du refresh token', consumes: FORM, body: RefreshRequestSchema, response: withErrors({ 200: TokenResponseSchema }) } },
+    { ...limited, schema: { tags, summary: 'Rotation du refresh token', consumes: FORM, body: RefreshRequestSchema, response: withErrors({ 200: TokenResponseSchema }, 401) } },
     async (request) => auth.refresh(requestOrigin(request), request.body.refresh_token),
   );
 
@@ -82,7 +82,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: app.authorize(),
       config: duringPasswordChange,
-      schema: { tags, summary: 'Change son mot de passe (ouvre une nouvelle session)', consumes: FORM, body: ChangePasswordRequestSchema, response: withErrors({ 200: ChangePasswordResponseSchema }) },
+      schema: { tags, summary: 'Change son mot de passe (ouvre une nouvelle session)', consumes: FORM, body: ChangePasswordRequestSchema, response: withErrors({ 200: ChangePasswordResponseSchema }, 400) },
     },
     async (request) => {
       const tokens = await auth.changePassword(request.actor!, { currentPassword: request.body.current_password, newPassword: request.body.new_password, endpoint: 'change_password' });

@@ -33,14 +33,14 @@ const contratsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/contrats/',
     {
       onRequest: writers,
-      schema: { tags, summary: 'Créer un contrat', body: ContratCreateSchema, response: withErrors({ 201: ContratOutSchema }) },
+      schema: { tags, summary: 'Créer un contrat', body: ContratCreateSchema, response: withErrors({ 201: ContratOutSchema }, 404, 409) },
     },
     async (request, reply) => reply.code(201).send(await contrats.create(request.body)),
   );
 
   app.get(
     '/contrats/:contrat_id',
-    { onRequest: readers, schema: { tags, summary: 'Lire un contrat', params: ContratIdParamsSchema, response: withErrors({ 200: ContratOutSchema }) } },
+    { onRequest: readers, schema: { tags, summary: 'Lire un contrat', params: ContratIdParamsSchema, response: withErrors({ 200: ContratOutSchema }, 404) } },
     async (request) => contrats.get(request.actor!, request.params.contrat_id),
   );
 
@@ -53,7 +53,7 @@ const contratsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Modifier un contrat',
         params: ContratIdParamsSchema,
         body: Type.Union([ContratPatchSchema, Type.Null()]),
-        response: withErrors({ 200: ContratOutSchema }),
+        response: withErrors({ 200: ContratOutSchema }, 404, 409),
       },
     },
     async (request) => contrats.patch(request.params.contrat_id, request.body ?? {}),
@@ -67,7 +67,7 @@ const contratsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: "Supprimer un contrat (refusé tant qu'il est utilisé : passez-le au statut 'resilie')",
         params: ContratIdParamsSchema,
-        response: withErrors({ 204: Type.Null() }),
+        response: withErrors({ 204: Type.Null() }, 404, 409),
       },
     },
     async (request, reply) => {

@@ -36,14 +36,14 @@ const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/clients/',
     {
       onRequest: writers,
-      schema: { tags, summary: 'Créer un client', body: ClientCreateSchema, response: withErrors({ 201: ClientOutSchema }) },
+      schema: { tags, summary: 'Créer un client', body: ClientCreateSchema, response: withErrors({ 201: ClientOutSchema }, 409) },
     },
     async (request, reply) => reply.code(201).send(await clients.create(request.body)),
   );
 
   app.get(
     '/clients/:client_id',
-    { onRequest: readers, schema: { tags, summary: 'Lire un client', params: ClientIdParamsSchema, response: withErrors({ 200: ClientOutSchema }) } },
+    { onRequest: readers, schema: { tags, summary: 'Lire un client', params: ClientIdParamsSchema, response: withErrors({ 200: ClientOutSchema }, 404) } },
     async (request) => clients.get(request.actor!, request.params.client_id),
   );
 
@@ -56,7 +56,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Modifier un client (is_active: false = désactivation)',
         params: ClientIdParamsSchema,
         body: Type.Union([ClientPatchSchema, Type.Null()]),
-        response: withErrors({ 200: ClientOutSchema }),
+        response: withErrors({ 200: ClientOutSchema }, 404, 409),
       },
     },
     async (request) => clients.patch(request.params.client_id, request.body ?? {}),
@@ -70,7 +70,7 @@ const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Supprimer un client (refusé tant qu’il est référencé : désactivez-le)',
         params: ClientIdParamsSchema,
-        response: withErrors({ 204: Type.Null() }),
+        response: withErrors({ 204: Type.Null() }, 404, 409),
       },
     },
     async (request, reply) => {

@@ -46,7 +46,7 @@ export const EQUIPEMENT_SORT: SortSpec = {
 
 /** A unique / FK / check violation that raced past the service's checks → the answer the checks give. */
 export const EQUIPEMENT_CONSTRAINT_ERRORS: ConstraintErrors = {
-  equipements_nom_lower_key: () => AppError.badRequest(EQUIPEMENT_MESSAGES.nomTaken),
+  equipements_nom_lower_key: () => AppError.conflict(EQUIPEMENT_MESSAGES.nomTaken),
   equipements_numero_serie_key: () => AppError.conflict(EQUIPEMENT_MESSAGES.numeroSerieTaken),
   equipements_code_interne_key: () => AppError.conflict(EQUIPEMENT_MESSAGES.codeInterneTaken),
   equipements_client_id_fkey: () => AppError.notFound(EQUIPEMENT_MESSAGES.clientNotFound),

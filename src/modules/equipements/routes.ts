@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { copyAlias } from '../../http/aliases.js';
 import { sendPage, splitCommaLists } from '../../http/lists.js';
 import { withErrors } from '../../lib/schemas.js';
 import { EQUIPEMENT_MESSAGES, EQUIPEMENT_READ_ROLES, EQUIPEMENT_WRITE_ROLES } from './policy.js';
@@ -26,11 +27,12 @@ const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/equipements/',
     {
       onRequest: writers,
+      preValidation: copyAlias('type', 'type_equipement'),
       schema: {
         tags,
         summary: 'Créer un équipement',
         body: EquipementCreateBodySchema,
-        response: withErrors({ 200: EquipementOutSchema }),
+        response: withErrors({ 200: EquipementOutSchema }, 404, 409),
       },
     },
     async (request) => equipements.create(request.body ?? {}),
@@ -63,7 +65,7 @@ const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/equipements/:equipement_id',
     {
       onRequest: readers,
-      schema: { tags, summary: 'Lire un équipement', params: EquipementIdParamsSchema, response: withErrors({ 200: EquipementOutSchema }) },
+      schema: { tags, summary: 'Lire un équipement', params: EquipementIdParamsSchema, response: withErrors({ 200: EquipementOutSchema }, 404) },
     },
     async (request) => equipements.get(request.actor!, request.params.equipement_id),
   );
@@ -77,7 +79,7 @@ const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Modifier un équipement (mise à jour partielle)',
         params: EquipementIdParamsSchema,
         body: EquipementPatchBodySchema,
-        response: withErrors({ 200: EquipementOutSchema }),
+        response: withErrors({ 200: EquipementOutSchema }, 404, 409),
       },
     },
     async (request) => equipements.update(request.params.equipement_id, request.body ?? {}),
@@ -91,7 +93,7 @@ const equipementsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Supprimer un équipement (et ses plannings)',
         params: EquipementIdParamsSchema,
-        response: withErrors({ 200: EquipementDeletedSchema }),
+        response: withErrors({ 200: EquipementDeletedSchema }, 404, 409),
       },
     },
     async (request) => {

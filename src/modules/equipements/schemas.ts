@@ -118,10 +118,11 @@ const inputProperties = {
 };
 
 /**
- * POST /equipements/: `nom`, `localisation` and `type` (or `type_equipement`) are required; the
- * service checks them, because `type` has an alias. Every field is optional in the schema.
+ * POST /equipements/: `nom`, `type` and `localisation` are required (`type_equipement` is copied to
+ * `type` before validation, src/http/aliases.ts); the service still refuses null and blank values.
  */
-export const EquipementCreateSchema = Type.Object(inputProperties, {
+const mandatory = Type.Required(Type.Pick(Type.Object(inputProperties), ['nom', 'type', 'localisation']));
+export const EquipementCreateSchema = Type.Object({ ...inputProperties, ...mandatory.properties }, {
   description: 'nom, type (ou type_equipement) et localisation sont obligatoires',
 });
 export type EquipementCreateBody = Static<typeof EquipementCreateSchema>;

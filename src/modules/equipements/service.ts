@@ -11,7 +11,7 @@
  *   silently to another company.
  * - Changing an equipment's client or contract does not touch its existing interventions: they keep
  *   the client_id/contrat_id copied when they were created (the contract they were done under).
- * - Check order: input (422) → name (400) → serial number, internal code (409) → client, contract
+ * - Check order: input (422) → name, serial number, internal code (409) → client, contract
  *   (404) → client/contract consistency (422). Violations that race past the checks are mapped to
  *   the same answers by constraint name (EQUIPEMENT_CONSTRAINT_ERRORS).
  */
@@ -143,7 +143,7 @@ async function checkChanges(
   current: Current | null,
 ): Promise<{ clientId: number | null; contratId: number | null } | null> {
   const exceptId = current?.id ?? null;
-  if (changes.nom !== undefined && (await equipements.nomTaken(changes.nom, exceptId))) throw AppError.badRequest(EQUIPEMENT_MESSAGES.nomTaken);
+  if (changes.nom !== undefined && (await equipements.nomTaken(changes.nom, exceptId))) throw AppError.conflict(EQUIPEMENT_MESSAGES.nomTaken);
   if (changes.numero_serie && (await equipements.numeroSerieTaken(changes.numero_serie, exceptId))) throw AppError.conflict(EQUIPEMENT_MESSAGES.numeroSerieTaken);
   if (changes.code_interne && (await equipements.codeInterneTaken(changes.code_interne, exceptId))) throw AppError.conflict(EQUIPEMENT_MESSAGES.codeInterneTaken);
 

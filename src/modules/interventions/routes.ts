@@ -7,6 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { copyAlias } from '../../http/aliases.js';
 import { sendPage, splitCommaLists } from '../../http/lists.js';
 import { AppError } from '../../lib/errors.js';
 import { parseQueryBoolean, parseQueryTimestamp, parseSort } from '../../lib/listing.js';
@@ -57,11 +58,12 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/interventions/',
     {
       onRequest: app.authorize('responsable', 'client'),
+      preValidation: copyAlias('type', 'type_intervention'),
       schema: {
         tags,
         summary: "Créer une intervention (client : demande d'intervention corrective)",
         body: InterventionCreateSchema,
-        response: withErrors({ 200: InterventionOutSchema }),
+        response: withErrors({ 200: InterventionOutSchema }, 404, 409),
       },
     },
     async (request) => {
@@ -112,7 +114,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/interventions/:intervention_id',
-    { onRequest: anyUser, schema: { tags, summary: 'Lire une intervention', params: InterventionIdParamsSchema, response: withErrors({ 200: InterventionOutSchema }) } },
+    { onRequest: anyUser, schema: { tags, summary: 'Lire une intervention', params: InterventionIdParamsSchema, response: withErrors({ 200: InterventionOutSchema }, 404) } },
     async (request) => interventions.get(request.actor!, request.params.intervention_id),
   );
 
@@ -125,7 +127,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Modifier une intervention, affecter ou réaffecter un technicien (pas le statut)',
         params: InterventionIdParamsSchema,
         body: NullableBody(InterventionPatchSchema),
-        response: withErrors({ 200: InterventionOutSchema }),
+        response: withErrors({ 200: InterventionOutSchema }, 404, 409),
       },
     },
     async (request) => {
@@ -162,7 +164,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: InterventionIdParamsSchema,
         querystring: StatusChangeQuerySchema,
         body: NullableBody(StatusChangeBodySchema),
-        response: withErrors({ 200: InterventionOutSchema }),
+        response: withErrors({ 200: InterventionOutSchema }, 403, 404, 409),
       },
     },
     async (request) => {
@@ -199,7 +201,7 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Historique des statuts et affectations d'une intervention",
         params: InterventionIdParamsSchema,
         querystring: HistoriqueQuerySchema,
-        response: withErrors({ 200: Type.Array(HistoriqueOutSchema) }),
+        response: withErrors({ 200: Type.Array(HistoriqueOutSchema) }, 404),
       },
     },
     async (request, reply) => {

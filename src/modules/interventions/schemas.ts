@@ -9,7 +9,7 @@
 import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { PRIORITE_VALUES, STATUT_INTERVENTION_VALUES, TYPE_INTERVENTION_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryBoolean, QueryTimestamp, StringEnum } from '../../lib/listing.js';
-import { Timestamp } from '../../lib/schemas.js';
+import { NullableEnum, Timestamp } from '../../lib/schemas.js';
 import { hidesCosts, isOverdue, type InterventionPrincipal } from './policy.js';
 import type { InterventionOutRow } from './repository.js';
 
@@ -21,11 +21,6 @@ type JsonValue<T extends JsonType> = T extends 'string' ? string : T extends 'bo
 /** `type: [t, "null"]`: null is kept as null, other values are coerced to `t` only when needed. */
 function Nullable<T extends JsonType>(type: T, options: Record<string, unknown> = {}) {
   return Type.Unsafe<JsonValue<T> | null>({ type: [type, 'null'], ...options });
-}
-
-/** An enum or null: `null` fails the enum branch and then matches the null branch. */
-function NullableEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
-  return Type.Union([StringEnum(values), Type.Null()], options);
 }
 
 /**
@@ -164,13 +159,16 @@ export type HistoriqueOut = Static<typeof HistoriqueOutSchema>;
 
 export const InterventionIdParamsSchema = Type.Object({ intervention_id: Id });
 
-/** POST /interventions/. `type` or its alias `type_intervention` is required (checked by the service: a client's type is forced). */
+/**
+ * POST /interventions/. `type` is required (`type_intervention` is copied to it before validation,
+ * src/http/aliases.ts), as in the legacy contract; a client's request gets `corrective` whatever it sends.
+ */
 export const InterventionCreateSchema = Type.Object({
   titre: Titre,
   description: Type.Optional(Description),
-  type: Type.Optional(NullableEnum(TYPE_INTERVENTION_VALUES)),
-  type_intervention: Type.Optional(NullableEnum(TYPE_INTERVENTION_VALUES, { description: 'Alias de `type`' })),
-  statut: Type.Optional(NullableEnum(STATUT_INTERVENTION_VALUES, { description: "'ouverte' ou 'affectee' (défaut selon le technicien)" })),
+  type: NullableEnum(TYPE_INTERVENTION_VALUES),
+  type_intervention: Type.Optional(NullableEnum(TYPE_INTERVENTION_VALUES, 'Alias de `type`')),
+  statut: Type.Optional(NullableEnum(STATUT_INTERVENTION_VALUES, "'ouverte' ou 'affectee' (défaut selon le technicien)")),
   priorite: Type.Optional(NullableEnum(PRIORITE_VALUES)),
   urgence: Type.Optional(Nullable('boolean')),
   date_limite: Type.Optional(DateInput),
@@ -184,7 +182,7 @@ export const InterventionPatchSchema = Type.Object({
   titre: Type.Optional(Nullable('string', { maxLength: 255 })),
   description: Type.Optional(Description),
   type: Type.Optional(NullableEnum(TYPE_INTERVENTION_VALUES)),
-  type_intervention: Type.Optional(NullableEnum(TYPE_INTERVENTION_VALUES, { description: 'Alias de `type`' })),
+  type_intervention: Type.Optional(NullableEnum(TYPE_INTERVENTION_VALUES, 'Alias de `type`')),
   priorite: Type.Optional(NullableEnum(PRIORITE_VALUES)),
   urgence: Type.Optional(Nullable('boolean')),
   date_limite: Type.Optional(DateInput),

@@ -33,7 +33,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/notifications/',
     {
       onRequest: app.authorize('responsable'),
-      schema: { tags, summary: 'Créer une notification', body: NotificationCreateSchema, response: withErrors({ 201: NotificationOutSchema }) },
+      schema: { tags, summary: 'Créer une notification', body: NotificationCreateSchema, response: withErrors({ 201: NotificationOutSchema }, 404) },
     },
     async (request, reply) => reply.code(201).send(await notifications.create(request.body)),
   );
@@ -84,7 +84,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Notifications d'un utilisateur (admin, ou soi-même)",
         params: NotificationUserParamsSchema,
         querystring: OwnNotificationListQuerySchema,
-        response: withErrors({ 200: NotificationList }),
+        response: withErrors({ 200: NotificationList }, 403),
       },
     },
     async (request, reply) => {
@@ -99,7 +99,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/notifications/:notification_id/read',
     {
       onRequest: anyone,
-      schema: { tags, summary: 'Marquer une de mes notifications comme lue', params: NotificationIdParamsSchema, response: withErrors({ 200: MessageResponseSchema }) },
+      schema: { tags, summary: 'Marquer une de mes notifications comme lue', params: NotificationIdParamsSchema, response: withErrors({ 200: MessageResponseSchema }, 404) },
     },
     async (request) => {
       await notifications.markRead(request.actor!, request.params.notification_id);
@@ -111,7 +111,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/notifications/:notification_id',
     {
       onRequest: adminOnly,
-      schema: { tags, summary: 'Supprimer une notification', params: NotificationIdParamsSchema, response: withErrors({ 200: DetailResponseSchema }) },
+      schema: { tags, summary: 'Supprimer une notification', params: NotificationIdParamsSchema, response: withErrors({ 200: DetailResponseSchema }, 404) },
     },
     async (request) => {
       await notifications.delete(request.actor!, request.params.notification_id);

@@ -25,7 +25,7 @@ const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/planning/',
     {
       onRequest: writers,
-      schema: { tags, summary: 'Créer un planning préventif', body: PlanningCreateSchema, response: withErrors({ 201: PlanningOutSchema }) },
+      schema: { tags, summary: 'Créer un planning préventif', body: PlanningCreateSchema, response: withErrors({ 201: PlanningOutSchema }, 400, 404) },
     },
     async (request, reply) => reply.code(201).send(await planning.create(request.body)),
   );
@@ -42,7 +42,7 @@ const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/planning/:planning_id',
-    { onRequest: readers, schema: { tags, summary: 'Lire un planning', params: PlanningIdParamsSchema, response: withErrors({ 200: PlanningOutSchema }) } },
+    { onRequest: readers, schema: { tags, summary: 'Lire un planning', params: PlanningIdParamsSchema, response: withErrors({ 200: PlanningOutSchema }, 404) } },
     async (request) => planning.get(request.params.planning_id),
   );
 
@@ -55,7 +55,7 @@ const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Modifier un planning (partiel : chaque champ fourni est mis à jour)',
         params: PlanningIdParamsSchema,
         body: Type.Union([PlanningUpdateSchema, Type.Null()]),
-        response: withErrors({ 200: PlanningOutSchema }),
+        response: withErrors({ 200: PlanningOutSchema }, 400, 404),
       },
     },
     async (request) => planning.update(request.params.planning_id, request.body ?? {}),
@@ -71,7 +71,7 @@ const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: PlanningIdParamsSchema,
         querystring: PlanningDatesQuerySchema,
         body: PlanningDatesBodySchema,
-        response: withErrors({ 200: PlanningOutSchema }),
+        response: withErrors({ 200: PlanningOutSchema }, 404),
       },
     },
     async (request) => {
@@ -88,7 +88,7 @@ const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/planning/:planning_id',
     {
       onRequest: writers,
-      schema: { tags, summary: 'Supprimer un planning (les interventions générées sont conservées)', params: PlanningIdParamsSchema, response: withErrors({ 204: Type.Null() }) },
+      schema: { tags, summary: 'Supprimer un planning (les interventions générées sont conservées)', params: PlanningIdParamsSchema, response: withErrors({ 204: Type.Null() }, 404) },
     },
     async (request, reply) => {
       await planning.delete(request.actor!, request.params.planning_id);

@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PRIORITE_VALUES, STATUT_PLANNING_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryTimestamp, StringEnum } from '../../lib/listing.js';
-import { IdParam, Timestamp } from '../../lib/schemas.js';
+import { IdParam, NullableEnum, Timestamp } from '../../lib/schemas.js';
 import { frequenceLabel } from './calendar.js';
 import { STATUTS_PLANNING_CREATION } from './policy.js';
 import type { PlanningRow } from './repository.js';
@@ -48,7 +48,6 @@ const Frequence = Type.String({
 });
 const Id = IdParam;
 const Commentaire = Type.String({ maxLength: 255 });
-const Priorite = StringEnum(PRIORITE_VALUES);
 
 export const PlanningIdParamsSchema = Type.Object({ planning_id: Id });
 
@@ -59,9 +58,9 @@ export const PlanningCreateSchema = Type.Object({
   prochaine_date: Type.Optional(Type.Union([TimestampInput, Type.Null()], { description: 'Défaut : derniere_date + une période, sinon maintenant + une période' })),
   derniere_date: Type.Optional(Type.Union([TimestampInput, Type.Null()])),
   commentaire: Type.Optional(Type.Union([Type.Null(), Commentaire])),
-  statut: Type.Optional(Type.Union([StringEnum(STATUTS_PLANNING_CREATION), Type.Null()], { description: 'actif (défaut) ou suspendu' })),
+  statut: Type.Optional(NullableEnum(STATUTS_PLANNING_CREATION, 'actif (défaut) ou suspendu')),
   technicien_id: Type.Optional(Type.Union([Id, Type.Null()], { description: 'Technicien actif assigné par défaut aux interventions générées' })),
-  priorite: Type.Optional(Type.Union([Priorite, Type.Null()], { description: 'Défaut : normale' })),
+  priorite: Type.Optional(NullableEnum(PRIORITE_VALUES, 'Défaut : normale')),
 });
 export type PlanningCreateBody = Static<typeof PlanningCreateSchema>;
 
@@ -79,9 +78,9 @@ export const PlanningUpdateSchema = Type.Object({
   prochaine_date: Type.Optional(Type.Union([TimestampInput, Type.Null()], { description: "Réinitialise l'ancre du calendrier" })),
   derniere_date: Type.Optional(Type.Union([TimestampInput, Type.Null()])),
   commentaire: Type.Optional(Type.Union([Type.Null(), Commentaire])),
-  statut: Type.Optional(Type.Union([StringEnum(STATUT_PLANNING_VALUES), Type.Null()])),
+  statut: Type.Optional(NullableEnum(STATUT_PLANNING_VALUES)),
   technicien_id: Type.Optional(Type.Union([Id, Type.Null()])),
-  priorite: Type.Optional(Type.Union([Priorite, Type.Null()])),
+  priorite: Type.Optional(NullableEnum(PRIORITE_VALUES)),
 });
 export type PlanningUpdateBody = Static<typeof PlanningUpdateSchema>;
 

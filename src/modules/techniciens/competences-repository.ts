@@ -18,7 +18,7 @@ export const COMPETENCE_SORT: SortSpec = {
 
 /** A name race lost after the check (the advisory lock makes it unlikely) → the check's answer. */
 export const COMPETENCE_CONSTRAINT_ERRORS: ConstraintErrors = {
-  competences_nom_lower_key: () => AppError.badRequest(COMPETENCE_MESSAGES.duplicate),
+  competences_nom_lower_key: () => AppError.conflict(COMPETENCE_MESSAGES.duplicate),
 };
 
 const COMPETENCE_COLUMNS = ['id', 'nom', 'domaine', 'description'] as const;

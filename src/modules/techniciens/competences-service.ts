@@ -31,7 +31,7 @@ export class CompetencesService {
     return this.deps.store.repos.competences.page(filters, { limit: request.limit, offset: request.offset, sort });
   }
 
-  /** POST /techniciens/competences: trimmed name, unique case-insensitively (400); `domaine` defaults to `general`. */
+  /** POST /techniciens/competences: trimmed name, unique case-insensitively (409); `domaine` defaults to `general`. */
   async create(body: CompetenceCreateBody): Promise<CompetenceRow> {
     const nom = requiredNom(body.nom);
     const domaine = optionalText(body.domaine) ?? DEFAULT_DOMAINE;
@@ -39,14 +39,14 @@ export class CompetencesService {
     const now = this.deps.clock.now();
     return this.write(async ({ competences }) => {
       await competences.lockNames();
-      if (isDuplicateCompetenceName(await competences.names(), nom)) throw AppError.badRequest(COMPETENCE_MESSAGES.duplicate);
+      if (isDuplicateCompetenceName(await competences.names(), nom)) throw AppError.conflict(COMPETENCE_MESSAGES.duplicate);
       return competences.insert({ nom, domaine, description }, now);
     });
   }
 
   /**
    * PATCH /techniciens/competences/{id}: absent or null = kept; an empty `description` clears it,
-   * an empty `domaine` resets it to `general`; a name taken by another skill → 400.
+   * an empty `domaine` resets it to `general`; a name taken by another skill → 409.
    */
   async update(id: number, body: CompetencePatchBody): Promise<CompetenceRow> {
     const nom = body.nom === undefined || body.nom === null ? undefined : requiredNom(body.nom);
@@ -58,7 +58,7 @@ export class CompetencesService {
       const current = await competences.lock(id);
       if (!current) throw AppError.notFound(COMPETENCE_MESSAGES.notFound);
       if (nom !== undefined && isDuplicateCompetenceName(await competences.names(), nom, current.id)) {
-        throw AppError.badRequest(COMPETENCE_MESSAGES.duplicate);
+        throw AppError.conflict(COMPETENCE_MESSAGES.duplicate);
       }
       return competences.update(current.id, { nom, domaine, description }, now);
     });

@@ -33,7 +33,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/techniciens/',
     {
       onRequest: writers,
-      schema: { tags, summary: 'Créer un profil technicien', body: TechnicienCreateSchema, response: withErrors({ 200: TechnicienOutSchema }) },
+      schema: { tags, summary: 'Créer un profil technicien', body: TechnicienCreateSchema, response: withErrors({ 200: TechnicienOutSchema }, 400, 404, 409) },
     },
     async (request) => techniciens.create(request.body),
   );
@@ -69,7 +69,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/techniciens/competences',
     {
       onRequest: writers,
-      schema: { tags, summary: 'Créer une compétence', body: CompetenceCreateSchema, response: withErrors({ 200: CompetenceOutSchema }) },
+      schema: { tags, summary: 'Créer une compétence', body: CompetenceCreateSchema, response: withErrors({ 200: CompetenceOutSchema }, 409) },
     },
     async (request) => competences.create(request.body),
   );
@@ -83,7 +83,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Modifier une compétence',
         params: CompetenceIdParamsSchema,
         body: Type.Union([CompetencePatchSchema, Type.Null()]),
-        response: withErrors({ 200: CompetenceOutSchema }),
+        response: withErrors({ 200: CompetenceOutSchema }, 404, 409),
       },
     },
     async (request) => competences.update(request.params.competence_id, request.body ?? {}),
@@ -93,7 +93,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/techniciens/competences/:competence_id',
     {
       onRequest: writers,
-      schema: { tags, summary: 'Supprimer une compétence (liens retirés)', params: CompetenceIdParamsSchema, response: withErrors({ 204: Type.Null() }) },
+      schema: { tags, summary: 'Supprimer une compétence (liens retirés)', params: CompetenceIdParamsSchema, response: withErrors({ 204: Type.Null() }, 404) },
     },
     async (request, reply) => {
       await competences.delete(request.actor!, request.params.competence_id);
@@ -107,7 +107,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/techniciens/:technicien_id',
     {
       onRequest: readers,
-      schema: { tags, summary: 'Lire un technicien', params: TechnicienIdParamsSchema, response: withErrors({ 200: TechnicienOutSchema }) },
+      schema: { tags, summary: 'Lire un technicien', params: TechnicienIdParamsSchema, response: withErrors({ 200: TechnicienOutSchema }, 404) },
     },
     async (request) => techniciens.get(request.params.technicien_id),
   );
@@ -121,7 +121,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Modifier un technicien (partiel ; competences_ids remplace tout l’ensemble)',
         params: TechnicienIdParamsSchema,
         body: Type.Union([TechnicienUpdateSchema, Type.Null()]),
-        response: withErrors({ 200: TechnicienOutSchema }),
+        response: withErrors({ 200: TechnicienOutSchema }, 404, 409),
       },
     },
     async (request) => techniciens.update(request.params.technicien_id, request.body ?? {}),
@@ -135,7 +135,7 @@ const techniciensRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Supprimer un technicien (refusé tant qu’il a des interventions en cours)',
         params: TechnicienIdParamsSchema,
-        response: withErrors({ 204: Type.Null() }),
+        response: withErrors({ 204: Type.Null() }, 404, 409),
       },
     },
     async (request, reply) => {

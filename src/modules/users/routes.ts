@@ -29,7 +29,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/',
     {
       onRequest: adminOnly,
-      schema: { tags, summary: 'Créer un utilisateur', body: UserCreateSchema, response: withErrors({ 201: UserOutSchema }) },
+      schema: { tags, summary: 'Créer un utilisateur', body: UserCreateSchema, response: withErrors({ 201: UserOutSchema }, 400, 404, 409) },
     },
     async (request, reply) => {
       const { body } = request;
@@ -73,7 +73,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Modifier son profil (nom complet, mot de passe)',
         body: Type.Union([UserSelfUpdateSchema, Type.Null()]),
-        response: withErrors({ 200: UserSelfUpdateResponseSchema }),
+        response: withErrors({ 200: UserSelfUpdateResponseSchema }, 400),
       },
     },
     async (request) => {
@@ -84,7 +84,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/users/:user_id',
-    { onRequest: readers, schema: { tags, summary: 'Lire un utilisateur', params: UserIdParamsSchema, response: withErrors({ 200: UserOutSchema }) } },
+    { onRequest: readers, schema: { tags, summary: 'Lire un utilisateur', params: UserIdParamsSchema, response: withErrors({ 200: UserOutSchema }, 404) } },
     async (request) => users.get(request.params.user_id),
   );
 
@@ -97,7 +97,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Modifier un utilisateur (is_active: false = désactivation)',
         params: UserIdParamsSchema,
         body: Type.Union([UserPatchSchema, Type.Null()]),
-        response: withErrors({ 200: UserOutSchema }),
+        response: withErrors({ 200: UserOutSchema }, 404, 409),
       },
     },
     async (request) => {
@@ -117,7 +117,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:user_id',
     {
       onRequest: adminOnly,
-      schema: { tags, summary: 'Désactiver un utilisateur (révoque ses sessions)', params: UserIdParamsSchema, response: withErrors({ 204: Type.Null() }) },
+      schema: { tags, summary: 'Désactiver un utilisateur (révoque ses sessions)', params: UserIdParamsSchema, response: withErrors({ 204: Type.Null() }, 404, 409) },
     },
     async (request, reply) => {
       await users.deactivate(request.actor!, request.params.user_id);
@@ -127,7 +127,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch(
     '/users/:user_id/activate',
-    { onRequest: adminOnly, schema: { tags, summary: 'Réactiver un utilisateur', params: UserIdParamsSchema, response: withErrors({ 200: UserOutSchema }) } },
+    { onRequest: adminOnly, schema: { tags, summary: 'Réactiver un utilisateur', params: UserIdParamsSchema, response: withErrors({ 200: UserOutSchema }, 404) } },
     async (request) => users.activate(request.actor!, request.params.user_id),
   );
 
@@ -140,7 +140,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Réinitialiser le mot de passe (révoque toutes les sessions)',
         params: UserIdParamsSchema,
         body: ResetPasswordSchema,
-        response: withErrors({ 200: MessageSchema }),
+        response: withErrors({ 200: MessageSchema }, 400, 404),
       },
     },
     async (request) => {
@@ -153,7 +153,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:user_id/revoke-sessions',
     {
       onRequest: adminOnly,
-      schema: { tags, summary: 'Révoquer toutes les sessions', params: UserIdParamsSchema, response: withErrors({ 200: MessageSchema }) },
+      schema: { tags, summary: 'Révoquer toutes les sessions', params: UserIdParamsSchema, response: withErrors({ 200: MessageSchema }, 404) },
     },
     async (request) => {
       await users.revokeSessions(request.actor!, request.params.user_id);

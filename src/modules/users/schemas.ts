@@ -4,7 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLE_VALUES } from '../../db/schema.js';
 import { EnumListQuery, paginationQuery, QueryBoolean, StringEnum } from '../../lib/listing.js';
-import { IdParam, Timestamp } from '../../lib/schemas.js';
+import { IdParam, NullableEnum, Timestamp } from '../../lib/schemas.js';
 import { TokenResponseSchema, type TokenPair } from '../auth/schemas.js';
 import type { UserOutRow } from './repository.js';
 
@@ -92,7 +92,7 @@ export const UserPatchSchema = Type.Object({
   full_name: Type.Optional(Type.Union([FullName, Type.Null()])),
   email: Type.Optional(Type.Union([Email, Type.Null()])),
   username: Type.Optional(Type.Union([Username, Type.Null()])),
-  role: Type.Optional(Type.Union([RoleSchema, Type.Null()])),
+  role: Type.Optional(NullableEnum(ROLE_VALUES)),
   client_id: Type.Optional(NullableClientId),
   is_active: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'false a les effets de DELETE' })),
 });

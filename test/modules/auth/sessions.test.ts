@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { decodeJwt, SignJWT } from 'jose';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../../helpers/app.js';
 import { bearer, DAY, FakeClock, login, MINUTE, seedUser, type TestUser } from '../../helpers/auth.js';
+import { assertError, assertIssue } from '../../helpers/http.js';
 
 const clock = new FakeClock();
 let t: TestApp;
@@ -95,6 +96,15 @@ describe('login', () => {
     });
     assert.equal(multipart.statusCode, 200, multipart.body);
     assert.ok(multipart.json().access_token);
+  });
+
+  test('a multipart form without a boundary is a 400, not a parser crash; an empty boundary reads as no field', async () => {
+    for (const type of ['multipart/form-data', 'multipart/form-data; charset=utf-8']) {
+      const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'content-type': type }, payload: 'garbage' });
+      assertError(response, 400, 'Formulaire multipart invalide');
+    }
+    const empty = await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'content-type': 'Multipart/Form-Data; boundary=' }, payload: 'garbage' });
+    assertIssue(empty, ['body', 'password'], 'missing');
   });
 
   test('wrong password and unknown account give the same 401 body; /auth/login has its own message', async () => {

@@ -228,7 +228,8 @@ describe('POST /equipements/', () => {
       { loc: ['body', 'localisation'], msg: 'Ne doit pas être vide', type: 'too_short' },
     ]);
     const blankAlias = await call(t(), 'POST', '/api/v1/equipements/', { as: responsable, payload: { nom: uniqueName(), type_equipement: ' ', localisation: 'x' } });
-    assert.deepEqual(blankAlias.json().error.details, [{ loc: ['body', 'type_equipement'], msg: 'Ne doit pas être vide', type: 'too_short' }]);
+    // The alias is read as `type` (src/http/aliases.ts): the issue is located there.
+    assert.deepEqual(blankAlias.json().error.details, [{ loc: ['body', 'type'], msg: 'Ne doit pas être vide', type: 'too_short' }]);
     const body = await create({ nom: uniqueName(), type: 'x', localisation: 'y', numero_serie: '  ', code_interne: '', marque: ' ', description: '  ', date_fin_garantie: '' });
     assert.equal(body.numero_serie, null);
     assert.equal(body.code_interne, null);
@@ -288,13 +289,12 @@ describe('POST /equipements/', () => {
     assert.equal(body.client_id, c2);
   });
 
-  test('400 "Équipement déjà existant" for the same name, whatever the case and spaces', async () => {
+  test('409 "Équipement déjà existant" for the same name, whatever the case and spaces', async () => {
     await create({ nom: 'Chiller Nord', type: 'x', localisation: 'y' });
     const before = await countRows();
     for (const nom of ['Chiller Nord', 'CHILLER NORD', '  chiller nord ']) {
       const response = await call(t(), 'POST', '/api/v1/equipements/', { as: responsable, payload: { nom, type: 'x', localisation: 'y' } });
-      assertError(response, 400, 'Équipement déjà existant');
-      assert.equal(response.json().error.code, 'BAD_REQUEST');
+      assertError(response, 409, 'Équipement déjà existant');
     }
     assert.equal(await countRows(), before);
   });
@@ -486,10 +486,10 @@ describe('PATCH /equipements/{id}', () => {
     assert.deepEqual(unknownOnly.json(), created);
   });
 
-  test('400 duplicate name (case-insensitive, another row); renaming itself with another case is fine', async () => {
+  test('409 duplicate name (case-insensitive, another row); renaming itself with another case is fine', async () => {
     const a = await create({ nom: uniqueName('Dup'), type: 'a', localisation: 'A' });
     const b = await create({ nom: uniqueName('Dup'), type: 'a', localisation: 'A' });
-    assertError(await call(t(), 'PATCH', `/api/v1/equipements/${b.id}`, { as: responsable, payload: { nom: a.nom.toUpperCase() } }), 400, 'Équipement déjà existant');
+    assertError(await call(t(), 'PATCH', `/api/v1/equipements/${b.id}`, { as: responsable, payload: { nom: a.nom.toUpperCase() } }), 409, 'Équipement déjà existant');
     assert.equal((await storedRow(b.id)).nom, b.nom);
     const self = await call(t(), 'PATCH', `/api/v1/equipements/${b.id}`, { as: responsable, payload: { nom: b.nom.toLowerCase() } });
     assert.equal(self.statusCode, 200);

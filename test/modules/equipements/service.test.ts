@@ -63,7 +63,7 @@ describe('EquipementsService.create / update', () => {
     await service().create({ nom, type: 'x', localisation: 'y', numero_serie: 'SVC-SN-1' });
     const count = async () => Number((await t().db.selectFrom('equipements').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
     const before = await count();
-    await rejectsWith(service().create({ nom: nom.toUpperCase(), type: 'x', localisation: 'y' }), 400, 'Équipement déjà existant');
+    await rejectsWith(service().create({ nom: nom.toUpperCase(), type: 'x', localisation: 'y' }), 409, 'Équipement déjà existant');
     await rejectsWith(service().create({ nom: uniqueName(), type: 'x', localisation: 'y', numero_serie: 'SVC-SN-1' }), 409, 'Numéro de série déjà utilisé');
     await rejectsWith(service().create({ nom: uniqueName(), type: 'x', localisation: 'y', client_id: c2, contrat_id: k1 }), 422, "Le contrat n'appartient pas à ce client");
     await rejectsWith(service().create({ nom: uniqueName(), type: 'x', localisation: 'y', frequence_entretien: 'parfois' }), 422, "Fréquence d'entretien invalide");
@@ -91,7 +91,7 @@ describe('EquipementsService.create / update', () => {
       audit: t().services.audit,
       clock,
     });
-    await rejectsWith(racing.create({ nom, type: 'x', localisation: 'y' }), 400, 'Équipement déjà existant');
+    await rejectsWith(racing.create({ nom, type: 'x', localisation: 'y' }), 409, 'Équipement déjà existant');
   });
 });
 

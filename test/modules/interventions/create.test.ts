@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { useTestApp } from '../../helpers/app.js';
 import { FakeClock } from '../../helpers/auth.js';
-import { assertError, call, errorOf } from '../../helpers/http.js';
+import { assertError, assertIssue, call, errorOf } from '../../helpers/http.js';
 import { buildWorld, countRows, fullName, type Member, type World } from './world.js';
 
 const clock = new FakeClock();
@@ -193,6 +193,14 @@ describe('creation errors (no row written)', () => {
     await expectRefused(w.resp, { titre: 'X', type: 'Corrective', equipement_id: w.e1 }, 422, 'Erreur de validation des données');
   });
 
+  test('an empty string is not an enum value: 422, not read as null (found by the fuzz)', async () => {
+    for (const field of ['type', 'priorite', 'statut']) {
+      await expectRefused(w.resp, { titre: 'X', type: 'corrective', equipement_id: w.e1, [field]: '' }, 422, 'Erreur de validation des données', (details) => {
+        assert.deepEqual((details as { loc: unknown[]; type: string }[]).map((d) => [d.loc, d.type]), [[['body', field], 'enum']]);
+      });
+    }
+  });
+
   test('missing or wrongly typed fields → 422 with their location', async () => {
     await expectRefused(w.resp, { type: 'corrective', equipement_id: w.e1 }, 422, 'Erreur de validation des données', (details) => {
       assert.deepEqual(details, [{ loc: ['body', 'titre'], msg: 'Champ obligatoire', type: 'missing' }]);
@@ -294,8 +302,9 @@ describe('client requests', () => {
     assert.deepEqual((await historyOf(body.id)).map((h) => [h.statut_precedent, h.statut, h.user_id]), [[null, 'ouverte', w.c1.user.id]]);
   });
 
-  test('a client request without `type` is accepted (it is forced)', async () => {
-    const response = await post(w.c1, { titre: 'Sans type', equipement_id: w.e1 });
+  test('a client request needs `type` too (legacy contract), then gets `corrective` whatever it sent', async () => {
+    assertIssue(await post(w.c1, { titre: 'Sans type', equipement_id: w.e1 }), ['body', 'type'], 'missing');
+    const response = await post(w.c1, { titre: 'Amélioration', type_intervention: 'ameliorative', equipement_id: w.e1 });
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().type, 'corrective');
   });
@@ -325,7 +334,7 @@ describe('client requests', () => {
   });
 
   test("retired equipment of the client's company → 409", async () => {
-    const response = await post(w.c1, { titre: 'X', equipement_id: w.eRetired });
+    const response = await post(w.c1, { titre: 'X', type: 'corrective', equipement_id: w.eRetired });
     assert.equal(response.statusCode, 409);
     assert.equal(errorOf(response).message, 'Équipement retiré du service');
   });

@@ -197,6 +197,9 @@ describe('planning over HTTP', () => {
       assertIssue(await post({ ...base, statut: 'en_retard' }), ['body', 'statut'], 'enum');
       assertIssue(await post({ ...base, statut: 'ACTIF' }), ['body', 'statut'], 'enum');
       assertIssue(await post({ ...base, priorite: 'critique' }), ['body', 'priorite'], 'enum');
+      // An empty string is not read as null (found by the fuzz).
+      assertIssue(await post({ ...base, priorite: '' }), ['body', 'priorite'], 'enum');
+      assertIssue(await post({ ...base, statut: '' }), ['body', 'statut'], 'enum');
       assertIssue(await post({ equipement_id: equipementId }), ['body', 'frequence'], 'missing');
       assertIssue(await post({ frequence: 'mensuel' }), ['body', 'equipement_id'], 'missing');
       assertIssue(await post({ ...base, equipement_id: 'abc' }), ['body', 'equipement_id'], 'type');

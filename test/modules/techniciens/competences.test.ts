@@ -54,19 +54,19 @@ describe('POST /techniciens/competences', () => {
     assert.equal(nullDomaine.json().description, null);
   });
 
-  test('400 "Compétence déjà existante": trimmed and case-insensitive; no row written', async () => {
+  test('409 "Compétence déjà existante": trimmed and case-insensitive; no row written', async () => {
     assert.equal((await createSkill({ nom: 'Électricité industrielle' })).statusCode, 200);
     const before = await skillRows();
     for (const nom of ['Électricité industrielle', '  électricité INDUSTRIELLE ', 'ÉLECTRICITÉ INDUSTRIELLE']) {
-      assertError(await createSkill({ nom, domaine: 'autre' }), 400, 'Compétence déjà existante');
+      assertError(await createSkill({ nom, domaine: 'autre' }), 409, 'Compétence déjà existante');
     }
     assert.deepEqual(await skillRows(), before);
   });
 
-  test('two concurrent creations of the same name: one 200, one 400', async () => {
+  test('two concurrent creations of the same name: one 200, one 409', async () => {
     const responses = await Promise.all([createSkill({ nom: 'Course' }), createSkill({ nom: 'COURSE ' })]);
-    assert.deepEqual(responses.map((r) => r.statusCode).sort(), [200, 400]);
-    assert.equal(errorOf(responses.find((r) => r.statusCode === 400)!).message, 'Compétence déjà existante');
+    assert.deepEqual(responses.map((r) => r.statusCode).sort(), [200, 409]);
+    assert.equal(errorOf(responses.find((r) => r.statusCode === 409)!).message, 'Compétence déjà existante');
   });
 
   test('bad input → 422, no row written', async () => {
@@ -186,7 +186,7 @@ describe('PATCH /techniciens/competences/{competence_id}', () => {
     assert.equal(own.statusCode, 200, own.body);
     assert.equal(own.json().nom, 'PATCH PROPRE');
     const before = await skillRow(id);
-    assertError(await patchSkill(id, { nom: ' patch AUTRE ', domaine: 'changé' }), 400, 'Compétence déjà existante');
+    assertError(await patchSkill(id, { nom: ' patch AUTRE ', domaine: 'changé' }), 409, 'Compétence déjà existante');
     assert.deepEqual(await skillRow(id), before);
   });
 

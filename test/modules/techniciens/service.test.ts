@@ -155,7 +155,7 @@ describe('CompetencesService', () => {
     const nom = `Svc Électricité ${process.pid}`;
     const created = await competences().create({ nom: `  ${nom} `, domaine: ' ', description: '' });
     assert.deepEqual(created, { id: created.id, nom, domaine: 'general', description: null });
-    await rejectsWith(competences().create({ nom: nom.toUpperCase() }), 400, 'Compétence déjà existante');
+    await rejectsWith(competences().create({ nom: nom.toUpperCase() }), 409, 'Compétence déjà existante');
     await rejectsWith(competences().create({ nom: '   ' }), 422, 'Erreur de validation des données');
     // Trimmed, ASCII letters case-insensitive (the database folds ASCII only).
     const page = await competences().list({ q: `  SVC Électricité ${process.pid} ` }, { limit: 10, offset: 0 });
@@ -167,7 +167,7 @@ describe('CompetencesService', () => {
     await competences().create({ nom: other });
     const skill = await competences().create({ nom: `Svc renommée ${process.pid}`, domaine: 'froid' });
     assert.deepEqual(await competences().update(skill.id, { description: 'Texte' }), { ...skill, description: 'Texte' });
-    await rejectsWith(competences().update(skill.id, { nom: other }), 400, 'Compétence déjà existante');
+    await rejectsWith(competences().update(skill.id, { nom: other }), 409, 'Compétence déjà existante');
     await rejectsWith(competences().update(676_767, { nom: 'x' }), 404, 'Compétence introuvable');
   });
 

@@ -524,7 +524,7 @@ describe('PATCH /users/{user_id}', () => {
 
   test('bad input → 422 and nothing changes', async () => {
     const user = await seedUser(t(), 'technicien');
-    for (const body of [{ role: 'chef' }, { is_active: 'peut-être' }, { email: 'pas-une-adresse' }, { username: '' }, { full_name: 'x'.repeat(256) }, { client_id: 0 }, { client_id: 'abc' }]) {
+    for (const body of [{ role: 'chef' }, { role: '' }, { is_active: 'peut-être' }, { email: 'pas-une-adresse' }, { username: '' }, { full_name: 'x'.repeat(256) }, { client_id: 0 }, { client_id: 'abc' }]) {
       const response = await call(t(), 'PATCH', `/api/v1/users/${user.id}`, { as: adminTokens, payload: body });
       assert.equal(response.statusCode, 422, JSON.stringify(body));
       assert.equal(response.json().error.details[0].loc[0], 'body');
