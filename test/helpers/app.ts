@@ -101,3 +101,32 @@ export function useTestApp(options: TestAppOptions | (() => TestAppOptions) = {}
     return current;
   };
 }
+
+/**
+ * A fresh database and an empty DATA_DIR for the whole file, removed after it: for tests that build
+ * their own app, start a server process or run operator scripts on them.
+ */
+export function useScratch(): { readonly database: TestDatabase; readonly dataDir: string } {
+  let scratch: { database: TestDatabase; dataDir: string } | null = null;
+  before(async () => {
+    scratch = { database: await createTestDatabase(), dataDir: await makeTempDir() };
+  });
+  after(async () => {
+    if (!scratch) return;
+    await scratch.database.drop();
+    await fs.rm(scratch.dataDir, { recursive: true, force: true });
+  });
+  const ready = () => {
+    if (!scratch) throw new Error('useScratch: read inside a test or hook, not at load time');
+    return scratch;
+  };
+  return {
+    get database() {
+      return ready().database;
+    },
+    get dataDir() {
+      return ready().dataDir;
+    },
+  };
+}
+

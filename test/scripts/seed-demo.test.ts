@@ -1,35 +1,23 @@
 /**
  * npm run seed:demo (docs/operations.md §5), run as the operator runs it: a child process on a test
- * database. Idempotency (same counts after a second run), documented logins, `--scale 1` volumes and
+ * scratch.database. Idempotency (same counts after a second run), documented logins, `--scale 1` volumes and
  * distributions, a larger N adding the difference, refusals (production, password policy).
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { checkPassword } from '../../src/modules/auth/password-policy.js';
 import { DEMO_ACCOUNTS, SCALE_PASSWORD, scaleAccountsOfUnit } from '../../src/seed/accounts.js';
 import { seededAccounts } from '../../src/seed/run.js';
 import { generateUnit } from '../../src/seed/scale/generate.js';
 import { STATUS_COUNTS } from '../../src/seed/scale/model.js';
-import { createTestApp, makeTempDir } from '../helpers/app.js';
+import { createTestApp, useScratch } from '../helpers/app.js';
 import { runScript, type ScriptResult } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
-let database: TestDatabase;
-let dataDir: string;
-
-before(async () => {
-  database = await createTestDatabase();
-  dataDir = await makeTempDir();
-});
-after(async () => {
-  await database.drop();
-  await fs.rm(dataDir, { recursive: true, force: true });
-});
+const scratch = useScratch();
 
 function seed(args: string[], env: Record<string, string> = {}): Promise<ScriptResult> {
-  return runScript('seed-demo.ts', args, { databaseUrl: database.connectionString, dataDir, env });
+  return runScript('seed-demo.ts', args, { databaseUrl: scratch.database.connectionString, dataDir: scratch.dataDir, env });
 }
 
 const TABLES = [
@@ -40,13 +28,13 @@ const TABLES = [
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of TABLES) {
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(database.db);
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(scratch.database.db);
     counts[table] = rows[0]!.n;
   }
   return counts;
 }
 
-const q = async <T>(query: ReturnType<typeof sql<T>>) => (await query.execute(database.db)).rows;
+const q = async <T>(query: ReturnType<typeof sql<T>>) => (await query.execute(scratch.database.db)).rows;
 
 describe('refusals (nothing written)', () => {
   type Run = Awaited<ReturnType<typeof seed>>;
@@ -56,7 +44,7 @@ describe('refusals (nothing written)', () => {
   let conflict: Run;
   before(async () => {
     // A username of the demo set held by another e-mail: the demo transaction must roll back whole.
-    const squatter = await database.db
+    const squatter = await scratch.database.db
       .insertInto('users')
       .values({ username: 'Admin', full_name: 'Autre', email: 'autre@exemple.test', hashed_password: 'x', role: 'responsable' })
       .returning('id')
@@ -68,7 +56,7 @@ describe('refusals (nothing written)', () => {
       seed(['--scale', 'dix']),
       seed([]),
     ]);
-    await database.db.deleteFrom('users').where('id', '=', squatter.id).execute();
+    await scratch.database.db.deleteFrom('users').where('id', '=', squatter.id).execute();
   });
 
   test('ENVIRONMENT=production without --allow-production → exit 1', () => {
@@ -93,7 +81,7 @@ describe('refusals (nothing written)', () => {
     assert.match(conflict.stderr, /Nom d'utilisateur « admin » déjà utilisé par autre@exemple\.test/);
   });
 
-  test('the database is untouched by every refusal (the conflicting run rolled back)', async () => {
+  test('the scratch.database is untouched by every refusal (the conflicting run rolled back)', async () => {
     assert.deepEqual(Object.values(await rowCounts()), TABLES.map(() => 0));
   });
 });
@@ -167,21 +155,21 @@ describe('seed runs', () => {
   });
 
   test('demo records: accounts, technicians, client, contract of the current year, equipment', async () => {
-    const usersRows = await database.db.selectFrom('users').select(['email', 'username', 'role', 'client_id', 'full_name']).where('email', 'not like', '%@exemple.test').orderBy('id').execute();
+    const usersRows = await scratch.database.db.selectFrom('users').select(['email', 'username', 'role', 'client_id', 'full_name']).where('email', 'not like', '%@exemple.test').orderBy('id').execute();
     assert.deepEqual(usersRows.map((u) => [u.email, u.username, u.role]), DEMO_ACCOUNTS.map((a) => [a.email, a.username, a.role]));
-    const abc = await database.db.selectFrom('clients').selectAll().where('nom_entreprise', '=', 'ABC Industrie').executeTakeFirstOrThrow();
+    const abc = await scratch.database.db.selectFrom('clients').selectAll().where('nom_entreprise', '=', 'ABC Industrie').executeTakeFirstOrThrow();
     assert.equal(abc.ville, 'Casablanca');
     assert.equal(abc.pays, 'Maroc');
     assert.equal(usersRows.find((u) => u.username === 'contact.abc')!.client_id, abc.id);
 
     const year = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Africa/Casablanca', year: 'numeric' }).format(new Date()));
-    const contrat = await database.db.selectFrom('contrats').selectAll().where('numero_contrat', '=', 'CTR-2025-001').executeTakeFirstOrThrow();
+    const contrat = await scratch.database.db.selectFrom('contrats').selectAll().where('numero_contrat', '=', 'CTR-2025-001').executeTakeFirstOrThrow();
     assert.deepEqual(
       [contrat.type_contrat, contrat.statut, contrat.date_debut, contrat.date_fin, contrat.client_id],
       ['maintenance_complete', 'en_cours', `${year}-01-01`, `${year}-12-31`, abc.id],
     );
 
-    const equipment = await database.db
+    const equipment = await scratch.database.db
       .selectFrom('equipements')
       .select(['nom', 'numero_serie', 'localisation', 'type_equipement', 'marque', 'modele', 'statut', 'criticite', 'frequence_entretien_jours', 'client_id', 'contrat_id'])
       .where('numero_serie', 'in', ['AC-2023-001', 'GF-2023-005', 'CAT-2022-012', 'CV-2023-003'])
@@ -313,7 +301,7 @@ describe('seed runs', () => {
   });
 
   test('demo and generated accounts log in through the API with the documented passwords', async () => {
-    const t = await createTestApp({ database });
+    const t = await createTestApp({ database: scratch.database });
     try {
       // Every demo account, and one generated account of each role (they share one password hash).
       const accounts = [...DEMO_ACCOUNTS, scaleAccountsOfUnit(1).techniciens[0]!, scaleAccountsOfUnit(1).responsables[1]!, scaleAccountsOfUnit(1).clients[9]!];
@@ -341,7 +329,7 @@ describe('seed runs', () => {
     assert.equal(afterCounts.equipements! - before.equipements!, 200);
     assert.equal(afterCounts.plannings! - before.plannings!, 50);
     assert.equal(afterCounts.clients! - before.clients!, 10);
-    const usernames = await database.db.selectFrom('users').select('username').where('username', 'in', ['technicien.0021', 'technicien.0040', 'responsable.04', 'client.0020']).execute();
+    const usernames = await scratch.database.db.selectFrom('users').select('username').where('username', 'in', ['technicien.0021', 'technicien.0040', 'responsable.04', 'client.0020']).execute();
     assert.equal(usernames.length, 4);
     assert.match(result.stderr, /1 unité\(s\) déjà présente\(s\) sur 2/);
   });

@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import { after, before, test } from 'node:test';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { makeTempDir } from '../helpers/app.js';
+import { test } from 'node:test';
+import { useScratch } from '../helpers/app.js';
 import { runScript } from '../helpers/cli.js';
 
-let database: TestDatabase;
-let dataDir: string;
-
-before(async () => {
-  database = await createTestDatabase();
-  dataDir = await makeTempDir();
-});
-after(async () => {
-  await database.drop();
-  await fs.rm(dataDir, { recursive: true, force: true });
-});
+const scratch = useScratch();
 
 function userCreate(args: string[], stdin: string) {
-  return runScript('user-create.ts', args, { databaseUrl: database.connectionString, dataDir, stdin });
+  return runScript('user-create.ts', args, { databaseUrl: scratch.database.connectionString, dataDir: scratch.dataDir, stdin });
 }
 
 const base = ['--role', 'responsable', '--email', 'Resp@Exemple.test', '--username', 'resp', '--full-name', 'Rachid Resp', '--password-stdin'];
@@ -27,7 +15,7 @@ test('user:create reads the password from stdin, hashes it and exits 0', async (
   const result = await userCreate(base, 'Gestion#Pass-2026\n');
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /Utilisateur créé \(id \d+, rôle responsable\)/);
-  const user = await database.db.selectFrom('users').selectAll().where('username', '=', 'resp').executeTakeFirstOrThrow();
+  const user = await scratch.database.db.selectFrom('users').selectAll().where('username', '=', 'resp').executeTakeFirstOrThrow();
   assert.equal(user.email, 'resp@exemple.test');
   assert.equal(user.role, 'responsable');
   assert.match(user.hashed_password, /^\$argon2id\$/);
@@ -44,6 +32,6 @@ test('user:create exits 2 on a duplicate e-mail (case-insensitive) and 1 on inva
   assert.match(invalid.stderr, /Rôle invalide/);
   assert.match(invalid.stderr, /Adresse e-mail invalide/);
 
-  const count = await database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const count = await scratch.database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   assert.equal(Number(count.n), 1);
 });

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pino from 'pino';
 import { createServices } from '../../../src/container.js';
 import { createStore } from '../../../src/db/store.js';
@@ -20,21 +20,11 @@ import { PasswordService } from '../../../src/modules/auth/password-service.js';
 import { FirstAdminService, GENERATED_ADMIN_EMAIL } from '../../../src/modules/users/bootstrap.js';
 import { firstAdminPasswordPath } from '../../../src/modules/users/first-admin-file.js';
 import { UsersRepository } from '../../../src/modules/users/repository.js';
-import { makeTempDir, testConfig } from '../../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { makeTempDir, testConfig, useScratch } from '../../helpers/app.js';
+import { createTestDatabase } from '../../helpers/database.js';
 import { startServerProcess } from '../../helpers/server-process.js';
 
-let database: TestDatabase;
-let dataDir: string;
-
-before(async () => {
-  database = await createTestDatabase();
-  dataDir = await makeTempDir();
-});
-after(async () => {
-  await database.drop();
-  await fs.rm(dataDir, { recursive: true, force: true });
-});
+const scratch = useScratch();
 
 async function post(url: string, body: Record<string, string>, token?: string) {
   const response = await fetch(url, {
@@ -51,7 +41,7 @@ async function get(url: string, token: string) {
 }
 
 test('development, no user, no ADMIN_*: the server creates admin with a password shown once, usable only to change it', async () => {
-  const env = { ENVIRONMENT: 'development', DATABASE_URL: database.connectionString, DATA_DIR: dataDir, LOG_FILE: 'logs/app.log' };
+  const env = { ENVIRONMENT: 'development', DATABASE_URL: scratch.database.connectionString, DATA_DIR: scratch.dataDir, LOG_FILE: 'logs/app.log' };
   const server = await startServerProcess(env);
   let password: string;
   try {
@@ -63,10 +53,10 @@ test('development, no user, no ADMIN_*: the server creates admin with a password
     assert.match(stderr, new RegExp(`e-mail +: ${GENERATED_ADMIN_EMAIL}`));
     assert.ok(!stdout.includes(password), 'not in the log lines on stdout');
 
-    const file = firstAdminPasswordPath(dataDir);
+    const file = firstAdminPasswordPath(scratch.dataDir);
     assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
     assert.match(await fs.readFile(file, 'utf8'), new RegExp(`mot_de_passe=${password.replace(/-/g, '\\-')}\\n`));
-    const logDir = path.join(dataDir, 'logs');
+    const logDir = path.join(scratch.dataDir, 'logs');
     const logs = await Promise.all((await fs.readdir(logDir)).map((name) => fs.readFile(path.join(logDir, name), 'utf8')));
     assert.match(logs.join(''), /mot de passe provisoire/, 'the creation is logged to LOG_FILE');
     assert.ok(!logs.join('').includes(password), 'the password never reaches LOG_FILE');
@@ -88,12 +78,12 @@ test('development, no user, no ADMIN_*: the server creates admin with a password
 
   const again = await startServerProcess(env);
   try {
-    await assert.rejects(fs.access(firstAdminPasswordPath(dataDir)), 'file removed once the password changed');
+    await assert.rejects(fs.access(firstAdminPasswordPath(scratch.dataDir)), 'file removed once the password changed');
     assert.doesNotMatch(again.output().stderr, /mot de passe provisoire/, 'shown once');
   } finally {
     await again.stop();
   }
-  const users = await database.db.selectFrom('users').select(['username', 'email', 'role', 'must_change_password']).execute();
+  const users = await scratch.database.db.selectFrom('users').select(['username', 'email', 'role', 'must_change_password']).execute();
   assert.deepEqual(users, [{ username: 'admin', email: GENERATED_ADMIN_EMAIL, role: 'admin', must_change_password: false }]);
 });
 
@@ -105,7 +95,7 @@ test('concurrent first starts generate one admin, announced once; its file stays
     const logger = pino({ level: 'silent' });
     const { audit } = createServices({ config, db: other.db, clock: systemClock, hasher: argon2Hasher, logger });
     const banners: string[] = [];
-    // Two nodes: each its own service, both on one database (the advisory lock decides).
+    // Two nodes: each its own service, both on one scratch.database (the advisory lock decides).
     const node = () =>
       new FirstAdminService({
         store: createStore(other.db, (x) => ({ users: new UsersRepository(x), audit: new AuditRepository(x) })),
