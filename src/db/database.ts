@@ -46,10 +46,12 @@ export function createPool(connectionString: string, settings: PoolSettings, log
   // A client whose server went away emits `error`; unheard, that event would kill the process
   // (docs/operations.md §3). The pool only listens on idle clients, so every client gets a listener
   // for its whole life: the query in flight fails (→ 503) and the pool drops the broken client.
-  pool.on('error', (error) => logger.warn({ err: error }, 'connexion PostgreSQL perdue'));
   pool.on('connect', (client) => {
-    client.on('error', (error) => logger.warn({ err: error }, 'connexion PostgreSQL perdue pendant une requête'));
+    client.on('error', (error) => logger.warn({ err: error }, 'connexion PostgreSQL perdue'));
   });
+  // The pool re-emits an idle client's error: already logged by the listener above, but the pool
+  // itself must have a listener too.
+  pool.on('error', () => undefined);
   return pool;
 }
 

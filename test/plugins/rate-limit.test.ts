@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyPluginAsync, FastifyRequest, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -11,6 +10,7 @@ import type { App } from '../../src/app.js';
 import { isRateLimitExempt } from '../../src/plugins/rate-limit.js';
 import { createTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { findFreePort } from '../../src/db/embedded.js';
 
 const testRoutes: FastifyPluginAsync = async (app) => {
   app.get('/test/ping', async () => ({ pong: true }));
@@ -242,18 +242,8 @@ function hasRedisServer(): boolean {
   return !probe.error;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 async function startRedis(port?: number): Promise<{ url: string; port: number; process: ChildProcess; stop(): Promise<void> }> {
-  port ??= await freePort();
+  port ??= await findFreePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
@@ -383,7 +373,7 @@ describe('Redis store (REDIS_URL)', () => {
   });
 
   test('Redis unreachable at start: the app starts, readiness says unhealthy, requests pass (fail open)', async () => {
-    const port = await freePort(); // nothing listens there
+    const port = await findFreePort(); // nothing listens there
     const t = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_PER_MINUTE: '2', REDIS_URL: `redis://127.0.0.1:${port}` }, extraRoutes: testRoutes });
     try {
       const ready = await get(t.app, '/api/v1/ready');
