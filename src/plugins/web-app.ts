@@ -20,6 +20,8 @@ import fp from 'fastify-plugin';
 
 /** The placeholder of Vite's `html.cspNonce` (web/vite.config.ts), replaced on every page response. */
 export const CSP_NONCE_PLACEHOLDER = '__CSP_NONCE__';
+/** Where web/index.html receives APP_TIMEZONE, in which the application shows dates. */
+const TIMEZONE_PLACEHOLDER = '__APP_TIMEZONE__';
 
 /** Paths that always belong to the API, whatever the request asks for. */
 const API_PREFIXES = ['/api', '/docs', '/metrics', '/health', '/live', '/ready', '/openapi.json', '/assets'];
@@ -76,7 +78,7 @@ export default fp<WebAppOptions>(
       return;
     }
     const root = options.root!;
-    const page = fs.readFileSync(indexFile, 'utf8');
+    const page = fs.readFileSync(indexFile, 'utf8').replaceAll(TIMEZONE_PLACEHOLDER, app.config.appTimezone);
     const favicon = fs.readFileSync(path.join(root, 'favicon.svg'));
 
     await app.register(fastifyStatic, {
