@@ -5,7 +5,7 @@
 import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { refreshSession } from './auth/session';
+import { resumeSession } from './auth/session';
 import { useMe, useSession } from './auth/useSession';
 import { AppLayout } from './layout/AppLayout';
 
@@ -47,7 +47,7 @@ function Home() {
 export function App() {
   useEffect(() => {
     // A reload: the HttpOnly cookie, if any, gives a new access token.
-    void refreshSession();
+    void resumeSession();
   }, []);
 
   return (

@@ -9,6 +9,28 @@ const AUTH = '/api/v1/auth';
 export const SESSION_HEADERS = { 'X-Session-Cookie': '1', 'Content-Type': 'application/json' };
 /** Refresh when this share of the access token's life has passed. */
 const REFRESH_AT = 0.8;
+/**
+ * Whether this browser was signed in: the cookie is HttpOnly, so the page keeps this hint (no secret)
+ * to skip a refresh bound to fail, and the 4xx it would log, on a first visit or after a logout.
+ */
+const SIGNED_IN_HINT = 'mif-erp.session';
+
+function setHint(signedIn: boolean): void {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN_HINT, '1');
+    else localStorage.removeItem(SIGNED_IN_HINT);
+  } catch {
+    // storage disabled: every load then tries the refresh
+  }
+}
+
+function hasHint(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_HINT) === '1';
+  } catch {
+    return true;
+  }
+}
 
 export type SessionState = { status: 'unknown' } | { status: 'signed-out' } | { status: 'signed-in'; mustChangePassword: boolean };
 
@@ -43,6 +65,7 @@ export function currentAccessToken(): string | null {
 
 function accept(answer: TokenAnswer): void {
   accessToken = answer.access_token;
+  setHint(true);
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => void refreshSession(), Math.max(5, answer.expires_in * REFRESH_AT) * 1000);
   if (state.status !== 'signed-in') setState({ status: 'signed-in', mustChangePassword: false });
@@ -50,6 +73,7 @@ function accept(answer: TokenAnswer): void {
 
 function forget(): void {
   accessToken = null;
+  setHint(false);
   clearTimeout(refreshTimer);
   setState({ status: 'signed-out' });
 }
@@ -104,6 +128,15 @@ async function rotate(): Promise<boolean> {
   }
 }
 
+/** At page load: the session of the cookie, if this browser was signed in. */
+export function resumeSession(): Promise<boolean> {
+  if (!hasHint()) {
+    forget();
+    return Promise.resolve(false);
+  }
+  return refreshSession();
+}
+
 /** Rotates the cookie for a new access token; false when the session is over. */
 export function refreshSession(): Promise<boolean> {
   if (inFlight) return inFlight;
@@ -118,7 +151,8 @@ export function refreshSession(): Promise<boolean> {
 export async function logout(everywhere = false): Promise<void> {
   const token = accessToken;
   try {
-    await postAuth(everywhere ? 'logout-all' : 'logout', {}, token);
+    // Read to the end: a navigation right after would otherwise abort the response.
+    await (await postAuth(everywhere ? 'logout-all' : 'logout', {}, token)).text();
   } finally {
     forget();
   }

@@ -19,7 +19,7 @@ export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => 
     <Alert color="red" title="Chargement impossible" role="alert">
       <Stack gap="xs" align="flex-start">
         <Text size="sm">{message}</Text>
-        {onRetry && <Button size="xs" variant="light" color="red" onClick={onRetry}>Réessayer</Button>}
+        {onRetry && <Button size="xs" variant="default" onClick={onRetry}>Réessayer</Button>}
       </Stack>
     </Alert>
   );

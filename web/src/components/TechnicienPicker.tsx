@@ -1,7 +1,8 @@
 /** Chooses a technician, showing each one's availability and skills. */
-import { Badge, Group, Select, Stack, Text } from '@mantine/core';
+import { Group, Select, Stack, Text } from '@mantine/core';
 import { technicienName, useTechniciens } from '../api/lookups';
 import type { Technicien } from '../api/types';
+import { ToneBadge } from './StatutBadge';
 
 const DISPONIBILITE_LABELS: Record<Technicien['disponibilite'], string> = {
   disponible: 'Disponible',
@@ -33,10 +34,10 @@ export function TechnicienPicker({ value, onChange, error }: { value: string | n
       />
       {selected && (
         <Group gap={6}>
-          <Badge color={selected.disponibilite === 'disponible' ? 'green' : 'orange'} variant="light">{DISPONIBILITE_LABELS[selected.disponibilite]}</Badge>
+          <ToneBadge color={selected.disponibilite === 'disponible' ? 'green' : 'orange'}>{DISPONIBILITE_LABELS[selected.disponibilite]}</ToneBadge>
           {selected.competences.length === 0 && <Text size="xs" c="dimmed">Aucune compétence renseignée</Text>}
           {selected.competences.map((c) => (
-            <Badge key={c.id} variant="outline" size="sm">{c.nom}</Badge>
+            <ToneBadge key={c.id} color="gray" size="sm">{c.nom}</ToneBadge>
           ))}
         </Group>
       )}

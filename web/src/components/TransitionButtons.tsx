@@ -32,8 +32,8 @@ export function TransitionButtons({ intervention, role, size = 'sm' }: { interve
           <Button
             key={target}
             size={size}
-            variant={target === 'annulee' ? 'light' : 'filled'}
-            color={target === 'annulee' ? 'red' : target === 'cloturee' ? 'green' : undefined}
+            variant={target === 'annulee' ? 'default' : 'filled'}
+            c={target === 'annulee' ? 'red.9' : undefined}
             loading={change.isPending && change.variables?.statut === target && dialog === null}
             onClick={() => {
               change.reset();

@@ -68,7 +68,7 @@ export function TransitionDialog({ target, pending, error, onClose, onSubmit }: 
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Fermer</Button>
-            <Button type="submit" loading={pending} disabled={(target === 'affectee' && !technicien) || (target === 'annulee' && !remarque.trim())} color={target === 'annulee' ? 'red' : undefined}>
+            <Button type="submit" loading={pending} disabled={(target === 'affectee' && !technicien) || (target === 'annulee' && !remarque.trim())} color={target === 'annulee' ? 'red.9' : undefined}>
               {target === 'affectee' ? 'Affecter' : target === 'cloturee' ? 'Clôturer' : 'Annuler l’intervention'}
             </Button>
           </Group>

@@ -1,5 +1,5 @@
 /** The signed-in frame: header (menu, bell, account) and the navigation of the user's role. */
-import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -38,7 +38,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
             <NotificationBell />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <UnstyledButton aria-label="Mon compte" px={6}>
+                <UnstyledButton px={6}>
+                  <VisuallyHidden>Mon compte : </VisuallyHidden>
                   <Text size="sm" fw={500} truncate maw={160}>{me.data?.full_name ?? me.data?.username ?? '…'}</Text>
                   <Text size="xs" c="dimmed">{me.data ? ROLE_LABELS[me.data.role] : ''}</Text>
                 </UnstyledButton>
@@ -46,7 +47,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
               <Menu.Dropdown>
                 <Menu.Item component={Link} to="/profil">Mon profil</Menu.Item>
                 <Menu.Item onClick={() => void signOut(false)}>Se déconnecter</Menu.Item>
-                <Menu.Item color="red" onClick={() => void signOut(true)}>Se déconnecter partout</Menu.Item>
+                <Menu.Item color="red.9" onClick={() => void signOut(true)}>Se déconnecter partout</Menu.Item>
               </Menu.Dropdown>
             </Menu>
           </Group>
@@ -54,7 +55,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Navigation principale">
         {items.map((item) => (
-          <NavLink key={item.to} component={Link} to={item.to} label={item.label} active={location.pathname === item.to} onClick={close} />
+          <NavLink key={item.to} component={Link} to={item.to} label={item.label} active={location.pathname === item.to} variant="filled" onClick={close} />
         ))}
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>

@@ -43,13 +43,12 @@ export function NotificationBell() {
   const count = unread.data?.total ?? 0;
   const label = count === 0 ? 'Notifications : aucune non lue' : `Notifications : ${count} non lue${count > 1 ? 's' : ''}`;
   return (
+    <Indicator label={count > 99 ? '99+' : count} size={18} disabled={count === 0} color="red" offset={4}>
     <Popover opened={opened} onChange={setOpened} width={340} position="bottom-end" shadow="md" withinPortal>
       <Popover.Target>
-        <Indicator label={count > 99 ? '99+' : count} size={18} disabled={count === 0} color="red" offset={4}>
-          <ActionIcon variant="subtle" size="lg" aria-label={label} onClick={() => setOpened((open) => !open)}>
-            <BellIcon />
-          </ActionIcon>
-        </Indicator>
+        <ActionIcon variant="subtle" size="lg" aria-label={label} onClick={() => setOpened((open) => !open)}>
+          <BellIcon />
+        </ActionIcon>
       </Popover.Target>
       <Popover.Dropdown>
         <Group justify="space-between" mb="xs">
@@ -89,5 +88,6 @@ export function NotificationBell() {
         </ScrollArea.Autosize>
       </Popover.Dropdown>
     </Popover>
+    </Indicator>
   );
 }

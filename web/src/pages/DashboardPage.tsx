@@ -15,7 +15,7 @@ const PRIORITE_COLORS: Record<Priorite, string> = { urgente: 'red', haute: 'oran
 
 function Figure({ label, value, to }: { label: string; value: number | string; to: string }) {
   return (
-    <Card withBorder component={Link} to={to} padding="md" aria-label={`${label} : ${value}`}>
+    <Card withBorder component={Link} to={to} padding="md">
       <Text size="sm" c="dimmed">{label}</Text>
       <Text fz={28} fw={700}>{value}</Text>
     </Card>

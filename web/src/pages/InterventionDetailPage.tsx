@@ -1,10 +1,10 @@
 /** One intervention: its fields, the allowed status changes, edit, and its history. */
-import { Alert, Anchor, Badge, Breadcrumbs, Button, Grid, Group, Paper, SimpleGrid, Stack, Text, Timeline, Title } from '@mantine/core';
+import { Alert, Anchor, Breadcrumbs, Button, Grid, Group, Paper, SimpleGrid, Stack, Text, Timeline, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router-dom';
 import { useHistorique, useIntervention } from '../api/interventions';
 import { useMe } from '../auth/useSession';
 import { LoadError, Loading, Empty } from '../components/States';
-import { StatutBadge } from '../components/StatutBadge';
+import { StatutBadge, ToneBadge } from '../components/StatutBadge';
 import { TransitionButtons } from '../components/TransitionButtons';
 import { formatDateTime, formatMinutes } from '../lib/format';
 import { PRIORITE_LABELS, STATUT_LABELS, TYPE_LABELS } from '../lib/labels';
@@ -55,8 +55,8 @@ export default function InterventionDetailPage() {
           <Title order={1}>{row.titre}</Title>
           <Group gap="xs">
             <StatutBadge statut={row.statut} />
-            {row.urgence && <Badge color="red">Urgent</Badge>}
-            {row.en_retard && <Badge color="orange">En retard</Badge>}
+            {row.urgence && <ToneBadge color="red">Urgent</ToneBadge>}
+            {row.en_retard && <ToneBadge color="orange">En retard</ToneBadge>}
           </Group>
         </Stack>
         {manager && EDITABLE.has(row.statut) && (

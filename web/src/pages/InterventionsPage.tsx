@@ -1,11 +1,11 @@
 /** Interventions: the server's page of 50 with its X-Total-Count, filters and sort in the URL. */
-import { Anchor, Badge, Button, Group, Pagination, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Pagination, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, unwrapPage } from '../api/client';
 import { InterventionFilters } from '../components/InterventionFilters';
 import { Empty, LoadError, Loading } from '../components/States';
-import { StatutBadge } from '../components/StatutBadge';
+import { StatutBadge, ToneBadge } from '../components/StatutBadge';
 import { useMe } from '../auth/useSession';
 import { formatDateTime } from '../lib/format';
 import { PRIORITE_LABELS, TYPE_LABELS } from '../lib/labels';
@@ -68,8 +68,8 @@ export default function InterventionsPage() {
                       <Table.Td>{row.id}</Table.Td>
                       <Table.Td>
                         <Anchor component={Link} to={`/interventions/${row.id}`}>{row.titre}</Anchor>
-                        {row.urgence && <Badge ml="xs" color="red" size="xs">Urgent</Badge>}
-                        {row.en_retard && <Badge ml="xs" color="orange" size="xs">En retard</Badge>}
+                        {row.urgence && <span style={{ marginLeft: 6 }}><ToneBadge color="red" size="xs">Urgent</ToneBadge></span>}
+                        {row.en_retard && <span style={{ marginLeft: 6 }}><ToneBadge color="orange" size="xs">En retard</ToneBadge></span>}
                       </Table.Td>
                       <Table.Td><StatutBadge statut={row.statut} /></Table.Td>
                       <Table.Td>{PRIORITE_LABELS[row.priorite]}</Table.Td>

@@ -2,14 +2,14 @@
  * Mes interventions, for a technician on a phone (360 px): the active ones by urgency then due date,
  * with start / pause / resume / close at hand.
  */
-import { Anchor, Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { api, unwrapPage } from '../api/client';
 import type { Intervention } from '../api/types';
 import { useMe } from '../auth/useSession';
 import { Empty, LoadError, Loading } from '../components/States';
-import { StatutBadge } from '../components/StatutBadge';
+import { StatutBadge, ToneBadge } from '../components/StatutBadge';
 import { TransitionButtons } from '../components/TransitionButtons';
 import { formatDateTime } from '../lib/format';
 import { PRIORITE_LABELS } from '../lib/labels';
@@ -44,8 +44,8 @@ export default function MyInterventionsPage() {
           </Group>
           <Text size="sm">{row.equipement_nom ?? `Équipement n° ${row.equipement_id}`}</Text>
           <Group gap="xs" my={6}>
-            {row.urgence && <Badge color="red" size="sm">Urgent</Badge>}
-            {row.en_retard && <Badge color="orange" size="sm">En retard</Badge>}
+            {row.urgence && <ToneBadge color="red" size="sm">Urgent</ToneBadge>}
+            {row.en_retard && <ToneBadge color="orange" size="sm">En retard</ToneBadge>}
             <Text size="xs" c="dimmed">Priorité {PRIORITE_LABELS[row.priorite].toLowerCase()} · échéance {formatDateTime(row.date_limite)}</Text>
           </Group>
           {me.data && <TransitionButtons intervention={row} role={me.data.role} size="lg" />}

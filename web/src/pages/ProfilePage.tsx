@@ -24,7 +24,7 @@ export default function ProfilePage() {
               <Text>E-mail : {me.data?.email ?? '—'}</Text>
               <Text>Rôle : {me.data ? ROLE_LABELS[me.data.role] : '—'}</Text>
               <Text>Dernière connexion : {formatDateTime(me.data?.last_login)}</Text>
-              <Button mt="md" color="red" variant="light" onClick={() => void logout(true).then(() => navigate('/connexion', { replace: true }))}>
+              <Button mt="md" variant="default" c="red.9" onClick={() => void logout(true).then(() => navigate('/connexion', { replace: true }))}>
                 Se déconnecter partout
               </Button>
             </Stack>
