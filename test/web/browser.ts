@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(repoRoot, 'test', 'web', 'screenshots');
 export const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } } as const;
 
@@ -23,10 +22,7 @@ export async function buildWebApp(): Promise<string> {
   return outDir;
 }
 
-export async function launchChromium(): Promise<Browser> {
-  // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-}
+export { launchChromium } from '../../scripts/lib/chromium.js';
 
 export interface WatchedPage {
   page: Page;

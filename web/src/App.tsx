@@ -9,13 +9,38 @@ import { resumeSession } from './auth/session';
 import { useMe, useSession } from './auth/useSession';
 import { AppLayout } from './layout/AppLayout';
 
-const LoginPage = lazy(() => import('./pages/LoginPage'));
+const screens = {
+  login: () => import('./pages/LoginPage'),
+  dashboard: () => import('./pages/DashboardPage'),
+  interventions: () => import('./pages/InterventionsPage'),
+  detail: () => import('./pages/InterventionDetailPage'),
+  form: () => import('./pages/InterventionFormPage'),
+  mine: () => import('./pages/MyInterventionsPage'),
+};
+
+/**
+ * The screen of the URL the page was opened at: its chunk is fetched while the session is resumed,
+ * instead of after (a cold load of a list then costs one round trip less).
+ */
+function preloadScreen(pathname: string): void {
+  const screen =
+    pathname === '/connexion' ? screens.login
+    : pathname === '/interventions' ? screens.interventions
+    : /^\/interventions\/(nouvelle|\d+\/modifier)$/.test(pathname) ? screens.form
+    : /^\/interventions\/\d+$/.test(pathname) ? screens.detail
+    : pathname === '/mes-interventions' ? screens.mine
+    : pathname === '/' || pathname === '/tableau-de-bord' ? screens.dashboard
+    : null;
+  void screen?.();
+}
+
+const LoginPage = lazy(screens.login);
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
-const DashboardPage = lazy(() => import('./pages/DashboardPage'));
-const InterventionsPage = lazy(() => import('./pages/InterventionsPage'));
-const InterventionDetailPage = lazy(() => import('./pages/InterventionDetailPage'));
-const InterventionFormPage = lazy(() => import('./pages/InterventionFormPage'));
-const MyInterventionsPage = lazy(() => import('./pages/MyInterventionsPage'));
+const DashboardPage = lazy(screens.dashboard);
+const InterventionsPage = lazy(screens.interventions);
+const InterventionDetailPage = lazy(screens.detail);
+const InterventionFormPage = lazy(screens.form);
+const MyInterventionsPage = lazy(screens.mine);
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
@@ -45,9 +70,12 @@ function Home() {
 }
 
 export function App() {
+  const location = useLocation();
   useEffect(() => {
     // A reload: the HttpOnly cookie, if any, gives a new access token.
+    preloadScreen(location.pathname);
     void resumeSession();
+    // Once, at page load: later navigations load their screens themselves.
   }, []);
 
   return (

@@ -1,4 +1,7 @@
-/** Reference lists the forms and filters pick from (cached: they change rarely). */
+/**
+ * Reference lists the forms and filters pick from (cached: they change rarely). A filter loads its
+ * list only when it is opened or already set, so that a list page's first paint does not wait for it.
+ */
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from './client';
 

@@ -23,9 +23,11 @@ export const SORTS = [
 
 export function InterventionFilters({ filters, role, onChange }: { filters: ListFilters; role: Role; onChange: (next: Partial<ListFilters>) => void }) {
   const manager = role === 'admin' || role === 'responsable';
-  const techniciens = useTechniciens(manager);
-  const equipements = useEquipements();
-  const clients = useClients(manager);
+  const [wanted, setWanted] = useState({ technicien: Boolean(filters.technicien_id), equipement: Boolean(filters.equipement_id), client: Boolean(filters.client_id) });
+  const want = (name: keyof typeof wanted) => () => setWanted((current) => (current[name] ? current : { ...current, [name]: true }));
+  const techniciens = useTechniciens(manager && wanted.technicien);
+  const equipements = useEquipements(wanted.equipement);
+  const clients = useClients(manager && wanted.client);
   const [q, setQ] = useState(filters.q);
   const pushQ = useDebouncedCallback((value: string) => onChange({ q: value }), 350);
 
@@ -40,6 +42,7 @@ export function InterventionFilters({ filters, role, onChange }: { filters: List
       {manager && (
         <Select
           label="Technicien"
+          onDropdownOpen={want('technicien')}
           searchable
           clearable
           placeholder="Tous"
@@ -50,6 +53,7 @@ export function InterventionFilters({ filters, role, onChange }: { filters: List
       )}
       <Select
         label="Équipement"
+        onDropdownOpen={want('equipement')}
         searchable
         clearable
         placeholder="Tous"
@@ -60,6 +64,7 @@ export function InterventionFilters({ filters, role, onChange }: { filters: List
       {manager && (
         <Select
           label="Client"
+          onDropdownOpen={want('client')}
           searchable
           clearable
           placeholder="Tous"

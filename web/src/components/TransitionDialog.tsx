@@ -3,6 +3,7 @@
  * work report), cancelling (a remark, required by the API). API errors are shown on their fields.
  */
 import { Alert, Button, Group, Modal, NumberInput, Stack, Textarea } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import type { StatusChange } from '../api/interventions';
@@ -33,6 +34,7 @@ export function TransitionDialog({ target, pending, error, onClose, onSubmit }: 
   const [duree, setDuree] = useState<number | string>('');
   const [remarque, setRemarque] = useState('');
   const fields = error instanceof ApiError ? error.fieldErrors() : {};
+  const phone = useMediaQuery('(max-width: 36em)') ?? false;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -50,7 +52,7 @@ export function TransitionDialog({ target, pending, error, onClose, onSubmit }: 
   };
 
   return (
-    <Modal opened={target !== null} onClose={onClose} title={target ? TITLES[target] : ''} size="lg" fullScreen={false}>
+    <Modal opened={target !== null} onClose={onClose} title={target ? TITLES[target] : ''} size="lg" fullScreen={phone}>
       <form onSubmit={submit} noValidate>
         <Stack>
           {error instanceof Error && <Alert color="red" role="alert">{error.message}</Alert>}
