@@ -13,6 +13,8 @@ export default defineConfig({
   root: webRoot,
   plugins: [react()],
   html: { cspNonce: '__CSP_NONCE__' },
+  // `npm run web:dev`: the API of a server started with `npm start` on its default port.
+  server: { proxy: { '/api': 'http://127.0.0.1:8000' } },
   build: {
     outDir: path.resolve(webRoot, '../dist/web'),
     emptyOutDir: true,

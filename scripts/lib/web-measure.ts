@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (DOM types: the page.evaluate() callbacks run in the browser.)
 /**
  * Speed figures of the web application (docs/architecture.md "Web application"), measured in
  * Chromium on a running server:

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (DOM types: the page.evaluate() callbacks run in the browser.)
 /**
  * Browser tests on the real application: the web app built by Vite, served by the real server on a
  * real port and database, driven in Debian's Chromium (/usr/bin/chromium, installed by .ci/run)

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (DOM types: the page.evaluate() callbacks run in the browser.)
 /**
  * Journeys in a real Chromium on the real application and database (test/web/browser.ts):
  * the responsable creates and assigns an intervention; the technician, on a 360 px phone, starts it

@@ -1,6 +1,6 @@
 /** The filter bar of the interventions list; every change goes to the URL (lib/listParams.ts). */
-import { Button, Group, MultiSelect, Select, SimpleGrid, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
+import { Button, Collapse, Group, MultiSelect, Select, SimpleGrid, TextInput } from '@mantine/core';
+import { useDebouncedCallback, useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { technicienName, useClients, useEquipements, useTechniciens } from '../api/lookups';
 import type { Role } from '../api/types';
@@ -31,7 +31,11 @@ export function InterventionFilters({ filters, role, onChange }: { filters: List
   const [q, setQ] = useState(filters.q);
   const pushQ = useDebouncedCallback((value: string) => onChange({ q: value }), 350);
 
-  return (
+  // On a phone the eleven fields would push the list off the screen: they fold behind one button.
+  const phone = useMediaQuery('(max-width: 48em)') ?? false;
+  const [unfolded, setUnfolded] = useState(false);
+  const active = [filters.statut.length, filters.priorite.length, filters.type.length, filters.urgence, filters.en_retard, filters.technicien_id, filters.equipement_id, filters.client_id, filters.q].filter(Boolean).length;
+  const grid = (
     <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} mb="md" spacing="sm">
       <TextInput label="Recherche" placeholder="Titre ou description" value={q} onChange={(e) => { setQ(e.currentTarget.value); pushQ(e.currentTarget.value); }} />
       <MultiSelect label="Statut" data={options(STATUT_LABELS)} value={filters.statut} onChange={(value) => onChange({ statut: value as ListFilters['statut'] })} clearable />
@@ -80,5 +84,14 @@ export function InterventionFilters({ filters, role, onChange }: { filters: List
         </Button>
       </Group>
     </SimpleGrid>
+  );
+  if (!phone) return grid;
+  return (
+    <>
+      <Button variant="default" mb="sm" onClick={() => setUnfolded((open) => !open)} aria-expanded={unfolded}>
+        {unfolded ? 'Masquer les filtres' : active > 0 ? `Filtres (${active})` : 'Filtres'}
+      </Button>
+      <Collapse expanded={unfolded}>{grid}</Collapse>
+    </>
   );
 }
