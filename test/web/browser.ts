@@ -12,10 +12,34 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
+import { createTestApp, type TestApp } from '../helpers/app.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = path.join(repoRoot, 'test', 'web', 'screenshots');
 export const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } } as const;
+
+export interface WebServer {
+  t: TestApp;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The real app on a real port, serving a fresh build of web/, on the file's own database. */
+export async function startWebServer(): Promise<WebServer> {
+  const webRoot = await buildWebApp();
+  const t = await createTestApp({ webRoot, env: { RATE_LIMIT_ENABLED: 'false' } });
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  assert.ok(address && typeof address === 'object');
+  return {
+    t,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await t.close();
+      fs.rmSync(webRoot, { recursive: true, force: true });
+    },
+  };
+}
 
 /** Builds web/ into a temporary directory (the same build as `npm run build`). */
 export async function buildWebApp(): Promise<string> {

@@ -7,30 +7,25 @@
  * request, and writes screenshots at 1280 and 360 px.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { seedUser, type TestUser } from '../helpers/auth.js';
 import { insertEquipement, insertIntervention, insertTechnicien } from '../helpers/fixtures.js';
-import { assertAccessible, assertNoHorizontalScroll, buildWebApp, capture, launchChromium, openPage, WIDTHS } from './browser.js';
+import { assertAccessible, assertNoHorizontalScroll, capture, launchChromium, openPage, startWebServer, WIDTHS, type WebServer } from './browser.js';
 
 let t: TestApp;
+let server: WebServer;
 let browser: Browser;
 let baseUrl: string;
-let webRoot: string;
 let responsable: TestUser;
 let technicien: TestUser;
 let technicienId: number;
 let equipementId: number;
 
 before(async () => {
-  webRoot = await buildWebApp();
-  t = await createTestApp({ webRoot, env: { RATE_LIMIT_ENABLED: 'false' } });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = t.app.server.address();
-  assert.ok(address && typeof address === 'object');
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  server = await startWebServer();
+  ({ t, baseUrl } = server);
   responsable = await seedUser(t, 'responsable', { username: 'nadia.responsable' });
   technicien = await seedUser(t, 'technicien', { username: 'karim.technicien' });
   await t.db.updateTable('users').set({ full_name: 'Karim Alaoui' }).where('id', '=', technicien.id).execute();
@@ -44,8 +39,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await t?.close();
-  if (webRoot) fs.rmSync(webRoot, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('responsable journey (1280 px)', () => {

@@ -5,42 +5,33 @@
  * the CPU with other test files, so the bound is looser, and the figures are reported.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { formatFigures, measureWebApp } from '../../scripts/lib/web-measure.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
 import { seedUser, type TestUser } from '../helpers/auth.js';
 import { insertEquipement, insertIntervention } from '../helpers/fixtures.js';
-import { buildWebApp } from './browser.js';
+import { startWebServer, type WebServer } from './browser.js';
 
 const FIRST_PAGE_BUDGET_BYTES = 250 * 1024;
 const LOADED_MACHINE_BOUND_MS = 3000;
 
-let t: TestApp;
-let webRoot: string;
-let baseUrl: string;
+let server: WebServer;
 let user: TestUser;
 
 before(async () => {
-  webRoot = await buildWebApp();
-  t = await createTestApp({ webRoot, env: { RATE_LIMIT_ENABLED: 'false' } });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = t.app.server.address();
-  assert.ok(address && typeof address === 'object');
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  server = await startWebServer();
+  const { t } = server;
   user = await seedUser(t, 'responsable');
   const equipementId = await insertEquipement(t.db, { nom: 'Ligne d’embouteillage 2' });
   for (let n = 1; n <= 60; n++) await insertIntervention(t.db, equipementId, { titre: `Contrôle périodique n° ${n}` });
 });
 
 after(async () => {
-  await t?.close();
-  if (webRoot) fs.rmSync(webRoot, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('web application speed', () => {
   it('first page JavaScript ≤ 250 KB gzip; the 50-row list interactive on a cold load', async (context) => {
-    const figures = await measureWebApp(baseUrl, { username: user.username, password: user.password });
+    const figures = await measureWebApp(server.baseUrl, { username: user.username, password: user.password });
     context.diagnostic(formatFigures(figures));
     assert.ok(figures.firstPageScripts >= 1);
     assert.ok(figures.firstPageJsGzipBytes <= FIRST_PAGE_BUDGET_BYTES, `${figures.firstPageJsGzipBytes} bytes`);
