@@ -30,7 +30,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? 'Fermer le menu' : 'Ouvrir le menu'} />
-            <Text fw={700} component={Link} to="/" c="blue.8" style={{ textDecoration: 'none' }}>
+            <Text fw={700} component={Link} to="/" c="blue.8" style={{ textDecoration: 'none', whiteSpace: 'nowrap' }}>
               GMAO MIF
             </Text>
           </Group>
