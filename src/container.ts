@@ -106,7 +106,7 @@ export function createServices(deps: CoreDependencies) {
     uploadMaxMb: config.files.uploadMaxMb,
   });
   const documentKeys = new DocumentKeyRotation({ store: documentsStore, files: documentFiles, logger });
-  return { audit, authenticator, dashboard, clients, contrats, health, planning, equipements, techniciens, competences, auth, users, profile, firstAdmin, interventions, notifications, documents, documentKeys };
+  return { audit, authenticator, dashboard, clients, contrats, health, planning, equipements, techniciens, competences, auth, users, profile, firstAdmin, interventions, notifications, documents, documentKeys, documentFiles };
 }
 
 export type Services = ReturnType<typeof createServices>;

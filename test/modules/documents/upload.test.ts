@@ -21,7 +21,7 @@ const auditCount = async (eventType: string) =>
   Number((await t().db.selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).where('event_type', '=', eventType).executeTakeFirstOrThrow()).n);
 
 /** Runs a refused upload and checks that nothing was kept. */
-async function refusedLeavesNothing(work: () => Promise<void>): Promise<void> {
+async function refusedLeavesNothing(work: () => Promise<unknown>): Promise<void> {
   const rowsBefore = await rowCount();
   const filesBefore = await filesUnder(uploadDir());
   await work();
