@@ -74,7 +74,11 @@ const documentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
   for (const url of ['/documents/', '/documents/upload']) {
     app.post(url, uploadRoute, async (request, reply) => {
-      if (!request.isMultipart()) throw new AppError(415, DOCUMENT_MESSAGES.notMultipart);
+      if (!request.isMultipart()) {
+        // No body at all is a missing file; a body of another type is a 415.
+        if (request.headers['content-type'] === undefined) throw AppError.validation([{ loc: ['body', 'file'], msg: DOCUMENT_MESSAGES.fileMissing, type: 'missing' }], DOCUMENT_MESSAGES.fileMissing);
+        throw new AppError(415, DOCUMENT_MESSAGES.notMultipart);
+      }
       const document = await documents.upload(request.actor!, request.query.intervention_id, uploadParts(request, maxMb));
       return reply.code(201).send(document);
     });
@@ -111,7 +115,8 @@ const documentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: DocumentIdParamsSchema,
         querystring: DownloadQuerySchema,
         security: [{ bearer: [] }, {}],
-        response: withErrors({ 200: Type.Unsafe({ type: 'string', format: 'binary', description: 'Le contenu du fichier' }) }, 401, 404),
+        // The file itself, not JSON; the media type is the stored one.
+        response: withErrors({ 200: Type.Unsafe({ description: 'Le contenu du fichier déchiffré', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }) }, 401, 404),
       },
     },
     async (request, reply) => {
