@@ -19,6 +19,7 @@ export const DOCUMENT_MESSAGES = {
   badSignedLink: 'Lien de téléchargement invalide ou expiré',
   storageFull: 'Espace de stockage insuffisant : le document n’a pas été enregistré',
   deleted: 'Document supprimé',
+  uploadRefused: "Ajout de documents réservé aux rôles admin, responsable et au technicien affecté",
   deleteRefused: "Suppression réservée aux rôles admin, responsable et à l'auteur de l'envoi",
 } as const;
 

@@ -104,7 +104,7 @@ export class DocumentsService {
     await this.deps.audit.requireInScope(actor, inScope(interventionScope(actor), target), () =>
       outOfScope(DOCUMENT_MESSAGES.interventionNotFound, 'intervention', interventionId, { action: 'document_upload' }),
     );
-    if (!canUpload(actor, target)) throw await this.deps.audit.deny(actor, roleDenied(DOCUMENT_MESSAGES.deleteRefused, 'intervention', interventionId));
+    if (!canUpload(actor, target)) throw await this.deps.audit.deny(actor, roleDenied(DOCUMENT_MESSAGES.uploadRefused, 'intervention', interventionId));
     if (!acceptsDocuments(target.statut)) throw AppError.conflict(DOCUMENT_MESSAGES.interventionClosed);
     return target;
   }
