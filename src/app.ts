@@ -13,7 +13,7 @@ import type { DatabaseRuntime } from './db/database.js';
 import type { Clock } from './lib/clock.js';
 import { ErrorEnvelopeSchema } from './lib/schemas.js';
 import type { Runtime } from './runtime.js';
-import { createJobRunner, jobStopTimeoutMs, type JobRunnerSettings } from './jobs/index.js';
+import { createJobRunner, jobStopTimeoutMs, type JobRunner, type JobRunnerSettings } from './jobs/index.js';
 import auditRoutes from './modules/audit/routes.js';
 import authRoutes from './modules/auth/routes.js';
 import clientsRoutes from './modules/clients/routes.js';
@@ -46,6 +46,8 @@ declare module 'fastify' {
     lifecycle: { started: boolean; shuttingDown: boolean };
     clock: Clock;
     hasher: PasswordHasher;
+    /** This node's job runner; null when ENABLE_SCHEDULER is false. */
+    jobs: JobRunner | null;
   }
 }
 
@@ -122,6 +124,7 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   app.decorate('database', runtime.database);
   // The job workers of this node (docs/operations.md §6); they stop, after their active jobs, before the pool closes (§11).
   const jobs = config.jobs.enableScheduler ? createJobRunner(runtime, options.jobs) : null;
+  app.decorate('jobs', jobs);
   app.addHook('onClose', async () => {
     try {
       await jobs?.stop(jobStopTimeoutMs(config.shutdownTimeoutSeconds));
