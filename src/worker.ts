@@ -5,26 +5,12 @@
  * active jobs, then the pool (and the embedded server) close; exit 0, or 1 past
  * SHUTDOWN_TIMEOUT_SECONDS or on a second signal.
  */
-import { ConfigError, loadConfigFromEnvironment } from './config/index.js';
 import { createJobRunner, jobStopTimeoutMs } from './jobs/index.js';
-import { createLogDestination, createLogger } from './logger.js';
-import { checkPassword } from './modules/auth/password-policy.js';
+import { configureProcess } from './process-start.js';
 import { openRuntime } from './runtime.js';
 
 async function main(): Promise<void> {
-  let loaded;
-  try {
-    loaded = await loadConfigFromEnvironment({ cwd: process.cwd(), passwordPolicy: checkPassword });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration refusée :\n${error.problems.map((p) => `- ${p}`).join('\n')}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const { config, warnings } = loaded;
-  const logger = createLogger(config, await createLogDestination(config));
-  for (const warning of warnings) logger.warn(warning);
+  const { config, logger } = await configureProcess();
 
   let stop: ((reason: string, code: number) => Promise<void>) | null = null;
   const runtime = await openRuntime(config, { logger, embedded: { onGiveUp: () => void (stop ? stop('postgres-embarqué', 1) : process.exit(1)) } });

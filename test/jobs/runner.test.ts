@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import pino from 'pino';
+import type { JobDefinition } from '../../src/jobs/definitions.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { login, seedUser } from '../helpers/auth.js';
@@ -120,11 +121,11 @@ describe('runs, failures and stop', () => {
   });
   after(async () => own?.close());
   const ownRun = (job: string) => own.db.selectFrom('job_runs').selectAll().where('job', '=', job).executeTakeFirst();
-  test('a failing handler: recorded as failure with its error, and left to pg-boss for a retry 60 s later', async () => {
-    let calls = 0;
-    const runner = new JobRunner({
+  /** A runner of one job with a handler of the test's own, on the own database, without schedules. */
+  const runnerOf = (definition: JobDefinition) =>
+    new JobRunner({
       pool: own.app.database.pool,
-      definitions: [{ name: 'contrats.expire', cron: '0 1 * * *', run: async () => { calls++; throw new Error('base indisponible'); } }],
+      definitions: [definition],
       runs: own.services.jobRuns,
       clock: { now: () => new Date() },
       logger: pino({ level: 'silent' }),
@@ -132,6 +133,9 @@ describe('runs, failures and stop', () => {
       timings: { pollingIntervalSeconds: 0.5 },
       schedule: false,
     });
+  test('a failing handler: recorded as failure with its error, and left to pg-boss for a retry 60 s later', async () => {
+    let calls = 0;
+    const runner = runnerOf({ name: 'contrats.expire', cron: '0 1 * * *', run: async () => { calls++; throw new Error('base indisponible'); } });
     await runner.start();
     try {
       const jobId = await runner.trigger('contrats.expire');
@@ -151,25 +155,14 @@ describe('runs, failures and stop', () => {
   test('stop waits for the active job to finish, and the job is then completed', async () => {
     let release!: () => void;
     let finished = false;
-    const runner = new JobRunner({
-      pool: own.app.database.pool,
-      definitions: [
-        {
-          name: 'maintenance.purge',
-          cron: '30 3 * * *',
-          run: async () => {
-            await new Promise<void>((resolve) => (release = resolve));
-            finished = true;
-            return { done: 1 };
-          },
-        },
-      ],
-      runs: own.services.jobRuns,
-      clock: { now: () => new Date() },
-      logger: pino({ level: 'silent' }),
-      timeZone: 'UTC',
-      timings: { pollingIntervalSeconds: 0.5 },
-      schedule: false,
+    const runner = runnerOf({
+      name: 'maintenance.purge',
+      cron: '30 3 * * *',
+      run: async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        finished = true;
+        return { done: 1 };
+      },
     });
     await runner.start();
     const jobId = await runner.trigger('maintenance.purge');
