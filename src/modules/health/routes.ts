@@ -62,6 +62,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['health'],
         summary: 'État détaillé : préparation, pool, dernières exécutions des jobs, file des e-mails, système',
+        // `detailedAccess` is not one of authorize()'s hooks, so the OpenAPI plugin cannot infer it.
+        security: [{ bearer: [] }],
         response: withErrors({ 200: DetailedHealthSchema, 503: DetailedHealthSchema }, 401, 403),
       },
     },
