@@ -13,6 +13,7 @@ import type { DatabaseRuntime } from './db/database.js';
 import type { Clock } from './lib/clock.js';
 import { ErrorEnvelopeSchema } from './lib/schemas.js';
 import type { Runtime } from './runtime.js';
+import { createJobRunner, jobStopTimeoutMs, type JobRunner, type JobRunnerSettings } from './jobs/index.js';
 import auditRoutes from './modules/audit/routes.js';
 import authRoutes from './modules/auth/routes.js';
 import clientsRoutes from './modules/clients/routes.js';
@@ -46,6 +47,8 @@ declare module 'fastify' {
     lifecycle: { started: boolean; shuttingDown: boolean };
     clock: Clock;
     hasher: PasswordHasher;
+    /** This node's job runner; null when ENABLE_SCHEDULER is false. */
+    jobs: JobRunner | null;
   }
 }
 
@@ -54,6 +57,8 @@ export type App = FastifyInstance;
 export interface BuildOptions {
   /** Extra routes, registered under /api/v1 like the real ones (tests use it for slow or failing routes). */
   extraRoutes?: FastifyPluginAsync;
+  /** pg-boss timings and schedules of the job runner started when ENABLE_SCHEDULER is true (tests shorten them). */
+  jobs?: JobRunnerSettings;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -118,8 +123,15 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   app.decorate('clock', runtime.clock);
   app.decorate('hasher', runtime.hasher);
   app.decorate('database', runtime.database);
+  // The job workers of this node (docs/operations.md §6); they stop, after their active jobs, before the pool closes (§11).
+  const jobs = config.jobs.enableScheduler ? createJobRunner(runtime, options.jobs) : null;
+  app.decorate('jobs', jobs);
   app.addHook('onClose', async () => {
-    await runtime.close();
+    try {
+      await jobs?.stop(jobStopTimeoutMs(config.shutdownTimeoutSeconds));
+    } finally {
+      await runtime.close();
+    }
   });
   // Whoever closes the app (the shutdown of src/shutdown.ts, a failed start, a test), readiness turns
   // 503 and every response sent from now on says `Connection: close` (docs/operations.md §11).
@@ -160,6 +172,12 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   await app.register(hiddenFromDocs(rootRoutes));
 
   await app.ready();
+  try {
+    await jobs?.start();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   app.lifecycle.started = true;
   return app;
 }

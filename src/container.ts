@@ -28,15 +28,26 @@ import { DocumentKeyRotation } from './modules/documents/key-rotation.js';
 import { DocumentsRepository } from './modules/documents/repository.js';
 import { DocumentsService } from './modules/documents/service.js';
 import { DownloadSigner } from './modules/documents/signed-link.js';
+import { EmailComposer } from './modules/email/composer.js';
+import { EmailDeliveryService } from './modules/email/delivery-service.js';
+import { EmailOutboxRepository } from './modules/email/outbox-repository.js';
+import { createMailTransport } from './modules/email/transport.js';
 import { EquipementsRepository } from './modules/equipements/repository.js';
 import { EquipementsService } from './modules/equipements/service.js';
 import { HealthRepository } from './modules/health/repository.js';
+import { DetailedHealthService } from './modules/health/detailed-service.js';
 import { HealthService } from './modules/health/service.js';
 import { InterventionPartiesRepository } from './modules/interventions/parties-repository.js';
 import { InterventionsRepository } from './modules/interventions/repository.js';
+import { OverdueRepository } from './modules/interventions/overdue-repository.js';
+import { OverdueService } from './modules/interventions/overdue-service.js';
 import { InterventionsService } from './modules/interventions/service.js';
+import { PurgeRepository } from './modules/maintenance/repository.js';
+import { PurgeService } from './modules/maintenance/service.js';
 import { NotificationsRepository } from './modules/notifications/repository.js';
 import { NotificationsService } from './modules/notifications/service.js';
+import { PlanningGenerationRepository } from './modules/planning/generation-repository.js';
+import { PlanningGenerationService } from './modules/planning/generation-service.js';
 import { PlanningRepository } from './modules/planning/repository.js';
 import { PlanningService } from './modules/planning/service.js';
 import { CompetencesRepository } from './modules/techniciens/competences-repository.js';
@@ -47,6 +58,7 @@ import { FirstAdminService } from './modules/users/bootstrap.js';
 import { ProfileService } from './modules/users/profile-service.js';
 import { UsersRepository } from './modules/users/repository.js';
 import { UsersService } from './modules/users/service.js';
+import { JobRunsRepository } from './jobs/runs-repository.js';
 
 export interface CoreDependencies {
   config: AppConfig;
@@ -74,7 +86,6 @@ export function createServices(deps: CoreDependencies) {
   const clientsStore = createStore(db, (x) => ({ clients: new ClientsRepository(x), contrats: new ContratsRepository(x), audit: new AuditRepository(x) }));
   const clients = new ClientsService({ store: clientsStore, audit, clock });
   const contrats = new ContratsService({ store: clientsStore, audit, clock, timeZone: config.appTimezone });
-  const health = new HealthService({ database: new HealthRepository(db), clock, serviceName: config.projectName });
   const planning = new PlanningService({
     store: createStore(db, (x) => ({ plannings: new PlanningRepository(x), audit: new AuditRepository(x) })),
     clock,
@@ -88,12 +99,24 @@ export function createServices(deps: CoreDependencies) {
   const techniciensStore = createStore(db, (x) => ({ techniciens: new TechniciensRepository(x), competences: new CompetencesRepository(x), audit: new AuditRepository(x) }));
   const techniciens = new TechniciensService({ store: techniciensStore, clock });
   const competences = new CompetencesService({ store: techniciensStore, clock });
-  const interventions = new InterventionsService({
-    store: createStore(db, (x) => ({ interventions: new InterventionsRepository(x), parties: new InterventionPartiesRepository(x), notifications: new NotificationsRepository(x) })),
-    audit,
+  // Every notification repository writes the outbox rows of e-mail notifications in its transaction (docs/operations.md §7).
+  const mail = new EmailComposer({ subjectPrefix: config.smtp.subjectPrefix, timeZone: config.appTimezone, publicUrl: config.appPublicUrl }, clock);
+  const interventionsStore = createStore(db, (x) => ({
+    interventions: new InterventionsRepository(x),
+    parties: new InterventionPartiesRepository(x),
+    notifications: new NotificationsRepository(x, mail),
+  }));
+  const interventions = new InterventionsService({ store: interventionsStore, audit, clock });
+  const notifications = new NotificationsService({ store: createStore(db, (x) => ({ notifications: new NotificationsRepository(x, mail), audit: new AuditRepository(x) })), audit, clock });
+
+  // The jobs (src/jobs/definitions.ts) call these.
+  const planningGeneration = new PlanningGenerationService({
+    store: createStore(db, (x) => ({ generation: new PlanningGenerationRepository(x), interventions: new InterventionsRepository(x), parties: new InterventionPartiesRepository(x), notifications: new NotificationsRepository(x, mail) })),
     clock,
+    logger,
+    timeZone: config.appTimezone,
+    leadDays: config.jobs.planningLeadDays,
   });
-  const notifications = new NotificationsService({ store: createStore(db, (x) => ({ notifications: new NotificationsRepository(x), audit: new AuditRepository(x) })), audit, clock });
   const documentFiles = new DocumentFileStore(config.files.uploadDirectory, new FileKeyring(config.files.encKey, config.files.oldKeys));
   const documentsStore = createStore(db, (x) => ({ documents: new DocumentsRepository(x), audit: new AuditRepository(x) }));
   const documents = new DocumentsService({
@@ -106,7 +129,62 @@ export function createServices(deps: CoreDependencies) {
     uploadMaxMb: config.files.uploadMaxMb,
   });
   const documentKeys = new DocumentKeyRotation({ store: documentsStore, files: documentFiles, logger });
-  return { audit, authenticator, dashboard, clients, contrats, health, planning, equipements, techniciens, competences, auth, users, profile, firstAdmin, interventions, notifications, documents, documentKeys, documentFiles };
+
+  const overdue = new OverdueService({
+    store: createStore(db, (x) => ({ overdue: new OverdueRepository(x), parties: new InterventionPartiesRepository(x), notifications: new NotificationsRepository(x, mail) })),
+    clock,
+    timeZone: config.appTimezone,
+  });
+  const emailDelivery = new EmailDeliveryService({
+    store: createStore(db, (x) => ({ outbox: new EmailOutboxRepository(x) })),
+    transport: createMailTransport(config.smtp, logger),
+    clock,
+    logger,
+    settings: { fromEmail: config.smtp.fromEmail, fromName: config.smtp.fromName, maxAttempts: config.smtp.maxAttempts },
+  });
+  const purge = new PurgeService({
+    purge: new PurgeRepository(db),
+    clock,
+    retention: { auditDays: config.jobs.auditRetentionDays, loginAttemptsDays: config.jobs.loginAttemptsRetentionDays },
+    uploadSweeper: documents,
+  });
+  const jobRuns = new JobRunsRepository(db);
+  const health = new HealthService({ database: new HealthRepository(db), clock, serviceName: config.projectName });
+  const healthDetails = new DetailedHealthService({
+    health,
+    version: config.version,
+    schedulerEnabled: config.jobs.enableScheduler,
+    jobRuns,
+    outbox: emailDelivery,
+    paths: { data: config.dataDir, uploads: config.files.uploadDirectory },
+  });
+  return {
+    audit,
+    authenticator,
+    dashboard,
+    clients,
+    contrats,
+    health,
+    healthDetails,
+    planning,
+    equipements,
+    techniciens,
+    competences,
+    auth,
+    users,
+    profile,
+    firstAdmin,
+    interventions,
+    notifications,
+    planningGeneration,
+    overdue,
+    emailDelivery,
+    purge,
+    jobRuns,
+    documents,
+    documentKeys,
+    documentFiles,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

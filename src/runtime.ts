@@ -49,5 +49,13 @@ export async function openRuntime(config: AppConfig, options: RuntimeOptions = {
     await database.close();
     throw error;
   }
-  return { ...core, database, services, close: () => database.close() };
+  return {
+    ...core,
+    database,
+    services,
+    close: async () => {
+      services.emailDelivery.close();
+      await database.close();
+    },
+  };
 }

@@ -137,6 +137,9 @@ export function loadConfig(env: EnvVars, options: LoadOptions): { config: AppCon
     jobs: {
       enableScheduler: v.ENABLE_SCHEDULER,
       planningCron: v.PLANNING_CRON,
+      overdueCron: v.OVERDUE_CRON,
+      contratsExpireCron: v.CONTRATS_EXPIRE_CRON,
+      purgeCron: v.PURGE_CRON,
       planningLeadDays: v.PLANNING_LEAD_DAYS,
       auditRetentionDays: v.AUDIT_RETENTION_DAYS,
       loginAttemptsRetentionDays: v.LOGIN_ATTEMPTS_RETENTION_DAYS,

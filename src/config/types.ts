@@ -94,6 +94,9 @@ export interface AppConfig {
   jobs: {
     enableScheduler: boolean;
     planningCron: string;
+    overdueCron: string;
+    contratsExpireCron: string;
+    purgeCron: string;
     planningLeadDays: number;
     auditRetentionDays: number;
     loginAttemptsRetentionDays: number;

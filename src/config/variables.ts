@@ -65,8 +65,6 @@ export const DEFAULT_CORS_ORIGINS: readonly string[] = [
   'http://localhost:8000',
 ];
 
-const EMAIL = 'issue: e-mail outbox';
-const JOBS = 'issue: jobs and planning scheduler';
 const METRICS = 'issue: metrics';
 const BACKUPS = 'issue: backup and restore scripts';
 const GENERATED_KEY = 'generated once in DATA_DIR outside production; required in production';
@@ -85,7 +83,6 @@ export const VARIABLES = {
     parser: optionalText(checkUrl(['http:', 'https:'], 'an http(s) URL')),
     description: 'Front-end base URL used for links in e-mails',
     example: 'https://erp.example.com',
-    reserved: EMAIL,
   },
 
   HTTP_HEADERS_TIMEOUT_MS: {
@@ -209,27 +206,29 @@ export const VARIABLES = {
   UPLOAD_MAX_MB: { group: 'documents', parser: int(20, 1), description: 'Maximum upload size in MB', production: { min: 1, max: 100 } },
   DOWNLOAD_URL_TTL_SECONDS: { group: 'documents', parser: int(300, 1), description: 'Signed download URL lifetime in seconds' },
 
-  SMTP_HOST: { group: 'email', parser: optionalText(), description: 'SMTP server; without it e-mails go to the log transport', example: 'smtp.example.com', reserved: EMAIL },
-  SMTP_PORT: { group: 'email', parser: int(587, 1, 65535), description: 'SMTP port', reserved: EMAIL },
-  SMTP_USER: { group: 'email', parser: optionalText(), description: 'SMTP user', example: 'erp@example.com', reserved: EMAIL },
-  SMTP_PASSWORD: { group: 'email', parser: optionalText(), description: 'SMTP password', secret: true, example: '<smtp-password>', reserved: EMAIL },
-  SMTP_SECURITY: { group: 'email', parser: oneOf(SMTP_SECURITIES, 'starttls'), description: 'SMTP connection security; tls is implicit TLS', reserved: EMAIL },
+  SMTP_HOST: { group: 'email', parser: optionalText(), description: 'SMTP server; without it e-mails go to the log transport', example: 'smtp.example.com' },
+  SMTP_PORT: { group: 'email', parser: int(587, 1, 65535), description: 'SMTP port' },
+  SMTP_USER: { group: 'email', parser: optionalText(), description: 'SMTP user', example: 'erp@example.com' },
+  SMTP_PASSWORD: { group: 'email', parser: optionalText(), description: 'SMTP password', secret: true, example: '<smtp-password>' },
+  SMTP_SECURITY: { group: 'email', parser: oneOf(SMTP_SECURITIES, 'starttls'), description: 'SMTP connection security; tls is implicit TLS' },
   EMAILS_FROM_EMAIL: {
     group: 'email',
     parser: optionalText(checkEmail),
     description: 'Sender address; required in production when SMTP_HOST is set',
     example: 'erp@example.com',
-    reserved: EMAIL,
   },
-  EMAILS_FROM_NAME: { group: 'email', parser: text('ERP MIF Maroc'), description: 'Sender name', reserved: EMAIL },
-  EMAIL_SUBJECT_PREFIX: { group: 'email', parser: text('[MIF]'), description: 'Subject prefix', reserved: EMAIL },
-  EMAIL_MAX_ATTEMPTS: { group: 'email', parser: int(6, 1), description: 'Delivery attempts before an e-mail is abandoned', reserved: EMAIL },
+  EMAILS_FROM_NAME: { group: 'email', parser: text('ERP MIF Maroc'), description: 'Sender name' },
+  EMAIL_SUBJECT_PREFIX: { group: 'email', parser: text('[MIF]'), description: 'Subject prefix' },
+  EMAIL_MAX_ATTEMPTS: { group: 'email', parser: int(6, 1), description: 'Delivery attempts before an e-mail is abandoned' },
 
-  ENABLE_SCHEDULER: { group: 'jobs', parser: bool(true), description: 'Run the job workers on this node', reserved: JOBS },
-  PLANNING_CRON: { group: 'jobs', parser: text('*/15 * * * *', checkCron), description: 'Preventive planning schedule, in APP_TIMEZONE', reserved: JOBS },
-  PLANNING_LEAD_DAYS: { group: 'jobs', parser: int(0, 0), description: 'Create planned interventions this many days ahead', reserved: JOBS },
-  AUDIT_RETENTION_DAYS: { group: 'jobs', parser: int(365, 1), description: 'Audit log retention in days', reserved: JOBS },
-  LOGIN_ATTEMPTS_RETENTION_DAYS: { group: 'jobs', parser: int(90, 1), description: 'Login attempt retention in days', reserved: JOBS },
+  ENABLE_SCHEDULER: { group: 'jobs', parser: bool(true), description: 'Run the job workers on this node' },
+  PLANNING_CRON: { group: 'jobs', parser: text('*/15 * * * *', checkCron), description: 'Preventive planning schedule, in APP_TIMEZONE' },
+  OVERDUE_CRON: { group: 'jobs', parser: text('*/15 * * * *', checkCron), description: 'Overdue interventions follow-up schedule, in APP_TIMEZONE' },
+  CONTRATS_EXPIRE_CRON: { group: 'jobs', parser: text('0 1 * * *', checkCron), description: 'Contract expiry schedule, in APP_TIMEZONE' },
+  PURGE_CRON: { group: 'jobs', parser: text('30 3 * * *', checkCron), description: 'Retention purge schedule, in APP_TIMEZONE' },
+  PLANNING_LEAD_DAYS: { group: 'jobs', parser: int(0, 0), description: 'Create planned interventions this many days ahead' },
+  AUDIT_RETENTION_DAYS: { group: 'jobs', parser: int(365, 1), description: 'Audit log retention in days' },
+  LOGIN_ATTEMPTS_RETENTION_DAYS: { group: 'jobs', parser: int(90, 1), description: 'Login attempt retention in days' },
 
   LOG_LEVEL: { group: 'logging', parser: optionalOneOf(LOG_LEVELS), description: 'Log level (debug adds the embedded PostgreSQL server output)', defaultText: 'info, warn in test', example: 'debug' },
   LOG_FORMAT: {

@@ -492,6 +492,20 @@ export interface Database {
   email_outbox: EmailOutboxTable;
   intervention_status_counts: InterventionStatusCountsTable;
   intervention_creation_counts: InterventionCreationCountsTable;
+  job_runs: JobRunsTable;
+}
+
+/** The last run of each background job (migration 000020, docs/operations.md §6). */
+interface JobRunsTable {
+  job: string;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  duration_ms: number;
+  status: 'success' | 'failure';
+  error: string | null;
+  /** jsonb: the handler's figures (generated, skipped, sent…). */
+  summary: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  last_success_at: TimestampNullable;
 }
 
 /** Interventions created per 15-minute bucket (UTC wall clock), kept by triggers (migration 000004). */

@@ -456,6 +456,9 @@ describe('development and test', () => {
     assert.deepEqual(config.jobs, {
       enableScheduler: true,
       planningCron: '*/15 * * * *',
+      overdueCron: '*/15 * * * *',
+      contratsExpireCron: '0 1 * * *',
+      purgeCron: '30 3 * * *',
       planningLeadDays: 0,
       auditRetentionDays: 365,
       loginAttemptsRetentionDays: 90,
@@ -549,6 +552,9 @@ describe('development and test', () => {
     ['REDIS_URL', 'http://cache'],
     ['PLANNING_CRON', '* * *'],
     ['PLANNING_CRON', '0 25 * * *'],
+    ['OVERDUE_CRON', '*/0 * * * *'],
+    ['CONTRATS_EXPIRE_CRON', '0 1 * *'],
+    ['PURGE_CRON', '30 3 32 * *'],
     ['EMAILS_FROM_EMAIL', 'not-an-address'],
     ['LOG_ROTATE_SIZE', 'big'],
   ];

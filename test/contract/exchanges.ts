@@ -51,6 +51,7 @@ const read = (as: Role, query: Record<string, string> = {}): ExchangeFactory => 
 
 export const EXCHANGES: Record<string, ExchangeFactory> = {
   'GET /api/v1/health': read('admin'),
+  'GET /api/v1/health/detailed': read('admin'),
   'GET /api/v1/health/live': async () => ({ as: null, status: 200 }),
   'GET /api/v1/live': async () => ({ as: null, status: 200 }),
   'GET /api/v1/health/ready': async () => ({ as: null, status: 200 }),

@@ -37,8 +37,8 @@ const DOMAIN_TABLES = [
   'email_outbox',
 ];
 
-/** Technical tables beyond docs/domain.md: per-status counters kept by triggers (migration 000003). */
-const TECHNICAL_TABLES = ['intervention_creation_counts', 'intervention_status_counts'];
+/** Technical tables beyond docs/domain.md: counters kept by triggers (migrations 000003-4), the jobs' last runs (000020). */
+const TECHNICAL_TABLES = ['intervention_creation_counts', 'intervention_status_counts', 'job_runs'];
 const ALL_TABLES = [...DOMAIN_TABLES, ...TECHNICAL_TABLES].sort();
 
 /** docs/domain.md §2, verbatim. */
@@ -164,6 +164,8 @@ const DOMAIN_COLUMNS: Record<string, string> = {
     updated_at timestamptz !`,
   intervention_status_counts: `statut text ! | priorite text ! | total bigint !`,
   intervention_creation_counts: `bucket timestamp_naive ! | total bigint !`,
+  job_runs: `job varchar(64) ! | started_at timestamptz ! | finished_at timestamptz ! | duration_ms integer ! | status text ! |
+    error varchar(1000) | summary jsonb ! | last_success_at timestamptz`,
   email_outbox: `id bigint ! | notification_id integer | to_address varchar(255) ! | subject varchar(255) ! | body_text text ! |
     body_html text ! | status text ! | attempts integer ! | next_attempt_at timestamptz ! | last_error varchar(1000) |
     created_at timestamptz ! | sent_at timestamptz`,
