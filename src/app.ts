@@ -17,6 +17,7 @@ import auditRoutes from './modules/audit/routes.js';
 import authRoutes from './modules/auth/routes.js';
 import clientsRoutes from './modules/clients/routes.js';
 import dashboardRoutes from './modules/dashboard/routes.js';
+import documentsRoutes from './modules/documents/routes.js';
 import equipementsRoutes from './modules/equipements/routes.js';
 import interventionsRoutes from './modules/interventions/routes.js';
 import notificationsRoutes from './modules/notifications/routes.js';
@@ -65,7 +66,7 @@ function v1Routes(options: BuildOptions): FastifyPluginAsync {
     await app.register(authRoutes);
     await app.register(usersRoutes);
     await app.register(auditRoutes);
-    for (const routes of [clientsRoutes, equipementsRoutes, techniciensRoutes, interventionsRoutes, planningRoutes, notificationsRoutes, dashboardRoutes]) {
+    for (const routes of [clientsRoutes, equipementsRoutes, techniciensRoutes, interventionsRoutes, planningRoutes, notificationsRoutes, dashboardRoutes, documentsRoutes]) {
       await app.register(routes);
     }
     if (options.extraRoutes) await app.register(options.extraRoutes);

@@ -22,6 +22,12 @@ import { ClientsRepository } from './modules/clients/repository.js';
 import { ClientsService } from './modules/clients/service.js';
 import { DashboardRepository } from './modules/dashboard/repository.js';
 import { DashboardService } from './modules/dashboard/service.js';
+import { FileKeyring } from './modules/documents/crypto/keyring.js';
+import { DocumentFileStore } from './modules/documents/file-store.js';
+import { DocumentKeyRotation } from './modules/documents/key-rotation.js';
+import { DocumentsRepository } from './modules/documents/repository.js';
+import { DocumentsService } from './modules/documents/service.js';
+import { DownloadSigner } from './modules/documents/signed-link.js';
 import { EquipementsRepository } from './modules/equipements/repository.js';
 import { EquipementsService } from './modules/equipements/service.js';
 import { HealthRepository } from './modules/health/repository.js';
@@ -88,7 +94,19 @@ export function createServices(deps: CoreDependencies) {
     clock,
   });
   const notifications = new NotificationsService({ store: createStore(db, (x) => ({ notifications: new NotificationsRepository(x), audit: new AuditRepository(x) })), audit, clock });
-  return { audit, authenticator, dashboard, clients, contrats, health, planning, equipements, techniciens, competences, auth, users, profile, firstAdmin, interventions, notifications };
+  const documentFiles = new DocumentFileStore(config.files.uploadDirectory, new FileKeyring(config.files.encKey, config.files.oldKeys));
+  const documentsStore = createStore(db, (x) => ({ documents: new DocumentsRepository(x), audit: new AuditRepository(x) }));
+  const documents = new DocumentsService({
+    store: documentsStore,
+    files: documentFiles,
+    signer: new DownloadSigner(config.auth.secretKey, config.files.downloadUrlTtlSeconds),
+    audit,
+    clock,
+    logger,
+    uploadMaxMb: config.files.uploadMaxMb,
+  });
+  const documentKeys = new DocumentKeyRotation({ store: documentsStore, files: documentFiles, logger });
+  return { audit, authenticator, dashboard, clients, contrats, health, planning, equipements, techniciens, competences, auth, users, profile, firstAdmin, interventions, notifications, documents, documentKeys, documentFiles };
 }
 
 export type Services = ReturnType<typeof createServices>;

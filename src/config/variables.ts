@@ -66,7 +66,6 @@ export const DEFAULT_CORS_ORIGINS: readonly string[] = [
 ];
 
 const EMAIL = 'issue: e-mail outbox';
-const DOCUMENTS = 'issue: documents';
 const JOBS = 'issue: jobs and planning scheduler';
 const METRICS = 'issue: metrics';
 const GENERATED_KEY = 'generated once in DATA_DIR outside production; required in production';
@@ -197,19 +196,17 @@ export const VARIABLES = {
     defaultText: GENERATED_KEY,
     example: 'EXAMPLE-files-key-refused-in-production-000',
     active: true,
-    reserved: DOCUMENTS,
   },
-  FILES_ENC_OLD_KEYS: { group: 'documents', parser: list(checkFilesKey), description: 'Previous FILES_ENC_KEY values, still accepted for reading', secret: true, defaultText: 'empty', example: '', reserved: DOCUMENTS },
+  FILES_ENC_OLD_KEYS: { group: 'documents', parser: list(checkFilesKey), description: 'Previous FILES_ENC_KEY values, still accepted for reading', secret: true, defaultText: 'empty', example: '' },
   UPLOAD_DIRECTORY: {
     group: 'documents',
     parser: optionalText(),
     description: 'Upload storage; shared storage when running several nodes',
     defaultText: 'DATA_DIR/uploads',
     example: './data/uploads',
-    reserved: DOCUMENTS,
   },
-  UPLOAD_MAX_MB: { group: 'documents', parser: int(20, 1), description: 'Maximum upload size in MB', production: { min: 1, max: 100 }, reserved: DOCUMENTS },
-  DOWNLOAD_URL_TTL_SECONDS: { group: 'documents', parser: int(300, 1), description: 'Signed download URL lifetime in seconds', reserved: DOCUMENTS },
+  UPLOAD_MAX_MB: { group: 'documents', parser: int(20, 1), description: 'Maximum upload size in MB', production: { min: 1, max: 100 } },
+  DOWNLOAD_URL_TTL_SECONDS: { group: 'documents', parser: int(300, 1), description: 'Signed download URL lifetime in seconds' },
 
   SMTP_HOST: { group: 'email', parser: optionalText(), description: 'SMTP server; without it e-mails go to the log transport', example: 'smtp.example.com', reserved: EMAIL },
   SMTP_PORT: { group: 'email', parser: int(587, 1, 65535), description: 'SMTP port', reserved: EMAIL },

@@ -7,6 +7,7 @@ import type { TestApp } from '../helpers/app.js';
 import { login, seedUser, type Tokens } from '../helpers/auth.js';
 import { insertClient, insertCompetence, insertContrat, insertEquipement, insertIntervention, insertTechnicien, insertUserRow } from '../helpers/fixtures.js';
 import { call } from '../helpers/http.js';
+import { multipart, pdfBytes } from '../modules/documents/support.js';
 import { uniqueSuffix, type World } from './world.js';
 
 export interface Exchange {
@@ -15,6 +16,8 @@ export interface Exchange {
   params?: Record<string, string | number>;
   query?: Record<string, string>;
   body?: unknown;
+  /** A body that is not JSON (a multipart upload): sent as is; `body` then stays undefined. */
+  raw?: { payload: Buffer; contentType: string };
   /** The success status the request must get. */
   status: number;
 }
@@ -29,6 +32,18 @@ async function throwaway(t: TestApp, role: Role = 'technicien') {
 
 async function newNotification(t: TestApp, w: World): Promise<number> {
   const response = await call(t, 'POST', '/api/v1/notifications/', { as: w.tokens.admin, payload: { type: 'rappel', canal: 'email', user_id: w.users.client.id } });
+  return response.json().id;
+}
+
+/** A multipart upload of a small PDF (docs/api.md §4.8). */
+function pdfUpload(): NonNullable<Exchange['raw']> {
+  const body = multipart([{ name: 'file', filename: 'rapport.pdf', content: pdfBytes(), type: 'application/pdf' }]);
+  return { payload: body.payload, contentType: body.headers['content-type']! };
+}
+
+async function newDocument(t: TestApp, w: World): Promise<number> {
+  const raw = pdfUpload();
+  const response = await call(t, 'POST', `/api/v1/documents/?intervention_id=${w.interventionId}`, { as: w.tokens.admin, headers: { 'content-type': raw.contentType }, payload: raw.payload });
   return response.json().id;
 }
 
@@ -145,6 +160,13 @@ export const EXCHANGES: Record<string, ExchangeFactory> = {
   'DELETE /api/v1/notifications/{notification_id}': async (t, w) => ({ as: 'admin', params: { notification_id: await newNotification(t, w) }, status: 200 }),
 
   'GET /api/v1/dashboard/stats': read('client'),
+
+  'POST /api/v1/documents/': async (_t, w) => ({ as: 'technicien', query: { intervention_id: String(w.interventionId) }, raw: pdfUpload(), status: 201 }),
+  'POST /api/v1/documents/upload': async (_t, w) => ({ as: 'admin', query: { intervention_id: String(w.interventionId) }, raw: pdfUpload(), status: 201 }),
+  'GET /api/v1/documents/': read('client', { mime: 'application/pdf', sort: '-date_upload' }),
+  'GET /api/v1/documents/{intervention_id}': async (_t, w) => ({ as: 'technicien', params: { intervention_id: w.interventionId }, status: 200 }),
+  'GET /api/v1/documents/{document_id}/download': async (t, w) => ({ as: 'client', params: { document_id: await newDocument(t, w) }, status: 200 }),
+  'DELETE /api/v1/documents/{document_id}': async (t, w) => ({ as: 'admin', params: { document_id: await newDocument(t, w) }, status: 200 }),
 };
 
 /** The creation routes whose body holds a unique value: sending the same body twice is a duplicate (409). */
