@@ -2,10 +2,11 @@
  * scripts/backup-db.sh and restore-db.sh (docs/operations.md, "Backup and restore") on the test
  * PostgreSQL server (embedded, or Debian's PostgreSQL 15 in CI) with Debian's client tools: a
  * verified dump and documents archive with checksums and private modes, a restore into a new
- * database with the same rows, an app that starts on it, clean failures, and retention.
+ * database with the same rows, an app that starts on it and serves a document with the same
+ * SHA-256, clean failures, and retention.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -42,11 +43,12 @@ function assertSucceeded(result: ScriptResult, what: string): void {
 describe('backup and restore', { skip: !hasDebianPostgres() && process.env.CI !== 'true' ? 'postgresql-15 client tools absent' : false }, () => {
   let uploads: string;
   before(async () => {
-    const seeded = await runScript('seed-demo.ts', [], { databaseUrl: scratch.database.connectionString, dataDir: scratch.dataDir });
+    const seeded = await runScript('seed-demo.ts', ['--with-documents'], { databaseUrl: scratch.database.connectionString, dataDir: scratch.dataDir });
     assertSucceeded(seeded, 'seed');
     uploads = path.join(scratch.dataDir, 'uploads');
-    await fs.mkdir(path.join(uploads, '2026', '12'), { recursive: true });
-    await fs.writeFile(path.join(uploads, '2026', '12', 'a.bin'), randomBytes(4096));
+    // Beside the seeded documents' files: any file of the directory comes back as it was.
+    await fs.mkdir(path.join(uploads, 'extra'), { recursive: true });
+    await fs.writeFile(path.join(uploads, 'extra', 'a.bin'), randomBytes(4096));
   });
 
   const backup = (backupDir: string, env: Record<string, string> = {}, databaseUrl = scratch.database.connectionString) =>
@@ -81,7 +83,7 @@ describe('backup and restore', { skip: !hasDebianPostgres() && process.env.CI !=
       assertSucceeded(restored, 'restore');
       assert.match(restored.stdout, /interventions : 3/);
       assert.deepEqual(await tableChecksums(databaseUrl(target)), await tableChecksums(scratch.database.connectionString));
-      assert.deepEqual(await fs.readFile(path.join(restoredUploads, '2026', '12', 'a.bin')), await fs.readFile(path.join(uploads, '2026', '12', 'a.bin')));
+      assert.deepEqual(await fs.readFile(path.join(restoredUploads, 'extra', 'a.bin')), await fs.readFile(path.join(uploads, 'extra', 'a.bin')));
 
       const server = await startServerProcess({
         ENVIRONMENT: 'test',
@@ -98,6 +100,16 @@ describe('backup and restore', { skip: !hasDebianPostgres() && process.env.CI !=
           body: JSON.stringify({ username: 'admin', password: 'ChefPass123!' }),
         });
         assert.equal(login.status, 200);
+        // A document of the backup, decrypted by the restored app: the same bytes as uploaded.
+        const token = ((await login.json()) as { access_token: string }).access_token;
+        const listed = (await (await fetch(`${server.baseUrl}/documents/`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: number; path: string }[];
+        assert.ok(listed.length > 0, 'the seeded documents are listed');
+        const origin = new URL(server.baseUrl).origin;
+        const download = await fetch(`${origin}${listed[0]!.path}`);
+        assert.equal(download.status, 200);
+        const sha256 = createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex');
+        const stored = await scratch.database.db.selectFrom('documents').select('sha256').where('id', '=', listed[0]!.id).executeTakeFirstOrThrow();
+        assert.equal(sha256, stored.sha256);
       } finally {
         await server.stop();
       }
