@@ -66,7 +66,6 @@ export const DEFAULT_CORS_ORIGINS: readonly string[] = [
 ];
 
 const METRICS = 'issue: metrics';
-const BACKUPS = 'issue: backup and restore scripts';
 const GENERATED_KEY = 'generated once in DATA_DIR outside production; required in production';
 
 export const VARIABLES = {
@@ -253,8 +252,8 @@ export const VARIABLES = {
   ADMIN_USERNAME: { group: 'admin', parser: text('admin'), description: 'First admin username' },
   ADMIN_FULL_NAME: { group: 'admin', parser: text('Administrateur'), description: 'First admin full name' },
 
-  BACKUP_DIR: { group: 'backups', parser: text('./backups'), description: 'Backup directory', reserved: BACKUPS },
-  BACKUP_RETENTION_DAYS: { group: 'backups', parser: int(14, 1), description: 'Backup retention in days', reserved: BACKUPS },
+  BACKUP_DIR: { group: 'backups', parser: text('./backups'), description: 'Backup directory' },
+  BACKUP_RETENTION_DAYS: { group: 'backups', parser: int(14, 1), description: 'Backup retention in days' },
 } satisfies Record<string, Variable>;
 
 export type VariableName = keyof typeof VARIABLES;
