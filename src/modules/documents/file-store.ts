@@ -7,7 +7,7 @@
  * Shared by the service, the rotation command and the purge job.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -112,7 +112,9 @@ export class DocumentFileStore {
     const cipher = new EncryptStream(dek);
     try {
       await fs.mkdir(path.dirname(finalPath), { recursive: true, mode: 0o700 });
-      const sink = createWriteStream(tempPath, { flags: 'wx', mode: 0o600 });
+      // Opened before the pipeline: a stream that opens lazily can create the file after a refused
+      // upload's clean-up below has run, leaving a temporary file behind.
+      const sink = (await fs.open(tempPath, 'wx', 0o600)).createWriteStream();
       await (gate ? pipeline(source, gate, cipher, sink) : pipeline(source, cipher, sink));
       const handle = await fs.open(tempPath, 'r+');
       try {
