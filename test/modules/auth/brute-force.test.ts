@@ -36,7 +36,7 @@ const LOCK_MESSAGE = (n: number) => `Trop de tentatives échouées. Réessayez d
 
 describe('lockout arithmetic (pure)', () => {
   const policy = { windowMs: 15 * MINUTE, lockMs: 5 * MINUTE };
-  const empty: LockoutRow = { scope: 'account', key: 'user:1', failures: 0, lastFailureAt: null, lockedUntil: null };
+  const empty: LockoutRow = { scope: 'account', key: 'user:1', failures: 0, lastFailureAt: null, lockedUntil: null, accountFailures: {} };
 
   test('the 5th failure locks for 5 minutes, then 10, 20, 40 and no more', () => {
     let row = empty;
