@@ -15,6 +15,7 @@ import { ErrorEnvelopeSchema } from './lib/schemas.js';
 import type { Runtime } from './runtime.js';
 import auditRoutes from './modules/audit/routes.js';
 import authRoutes from './modules/auth/routes.js';
+import mfaRoutes from './modules/auth/mfa-routes.js';
 import clientsRoutes from './modules/clients/routes.js';
 import dashboardRoutes from './modules/dashboard/routes.js';
 import equipementsRoutes from './modules/equipements/routes.js';
@@ -63,6 +64,7 @@ function v1Routes(options: BuildOptions): FastifyPluginAsync {
   return async (app) => {
     await app.register(healthRoutes);
     await app.register(authRoutes);
+    await app.register(mfaRoutes);
     await app.register(usersRoutes);
     await app.register(auditRoutes);
     for (const routes of [clientsRoutes, equipementsRoutes, techniciensRoutes, interventionsRoutes, planningRoutes, notificationsRoutes, dashboardRoutes]) {

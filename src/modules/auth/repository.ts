@@ -18,6 +18,8 @@ export interface Principal {
   technicienId: number | null;
   tokensValidAfter: Date | null;
   mustChangePassword: boolean;
+  /** A confirmed TOTP second factor (docs/security.md §3a). */
+  hasConfirmedMfa: boolean;
   sessionRevokedAt: Date | null;
   sessionExpiresAt: Date | null;
 }
@@ -118,7 +120,9 @@ export class AuthRepository {
       .selectFrom('users as u')
       .leftJoin('sessions as s', (join) => join.onRef('s.user_id', '=', 'u.id').on('s.id', '=', sql<string>`${sessionId}::uuid`))
       .leftJoin('techniciens as t', 't.user_id', 'u.id')
+      .leftJoin('user_mfa as m', 'm.user_id', 'u.id')
       .select([
+        'm.confirmed_at as mfa_confirmed_at',
         'u.id',
         'u.username',
         'u.email',
@@ -147,6 +151,7 @@ export class AuthRepository {
       technicienId: row.technicien_id,
       tokensValidAfter: row.tokens_valid_after,
       mustChangePassword: row.must_change_password,
+      hasConfirmedMfa: row.mfa_confirmed_at !== null,
       sessionRevokedAt: row.session_id ? row.revoked_at : null,
       sessionExpiresAt: row.session_id ? row.expires_at : null,
     };
