@@ -5,21 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { argon2Hasher, type PasswordHasher } from '../../../src/modules/auth/password-hash.js';
+import { argon2Hasher } from '../../../src/modules/auth/password-hash.js';
 import { useTestApp } from '../../helpers/app.js';
-import { FakeClock, login, seedUser } from '../../helpers/auth.js';
+import { countingHasher, FakeClock, login, seedUser } from '../../helpers/auth.js';
 import { listenLocally } from '../../helpers/raw-http.js';
 
 const clock = new FakeClock();
-let verifications = 0;
-const countingHasher: PasswordHasher = {
-  hash: (password) => argon2Hasher.hash(password),
-  verify: (hash, password) => {
-    verifications++;
-    return argon2Hasher.verify(hash, password);
-  },
-};
-const t = useTestApp({ clock, hasher: countingHasher });
+const hasher = countingHasher();
+const t = useTestApp({ clock, hasher });
 const WRONG = 'Mauvais#1Pass';
 const THRESHOLD = 5;
 const RUNS = 20;
@@ -41,7 +34,7 @@ describe('finding 1: parallel guesses and the lock (20 runs, 12 to 50 in paralle
     for (let run = 0; run < RUNS; run++) {
       const parallel = 12 + Math.round((run * 38) / (RUNS - 1));
       const user = await seedUser(t(), 'responsable');
-      const before = verifications;
+      const before = hasher.verifications;
       const attempt = (password: string, ip: string) => () =>
         t().app.inject({ method: 'POST', url: '/api/v1/auth/token', remoteAddress: ip, payload: { username: user.email, password } });
       const result = await race(
@@ -54,7 +47,7 @@ describe('finding 1: parallel guesses and the lock (20 runs, 12 to 50 in paralle
       const wrongVerified = statuses.filter((s) => s === 401).length;
       assert.ok(wrongVerified === THRESHOLD - 1 || wrongVerified === THRESHOLD - 2, `run ${run} (${parallel}): ${statuses.join(',')}`);
       assert.equal(statuses.filter((s) => s === 429).length, parallel - wrongVerified, `run ${run}: the rest 429`);
-      assert.ok(verifications - before <= THRESHOLD + 1, `run ${run}: ${verifications - before} passwords verified`);
+      assert.ok(hasher.verifications - before <= THRESHOLD + 1, `run ${run}: ${hasher.verifications - before} passwords verified`);
       const firstLock = Math.min(...result.wrong.filter((r) => r.status === 429).map((r) => r.rank));
       if (result.right.status === 200) assert.ok(result.right.rank < firstLock, `run ${run}: a token after the lock was announced`);
       else assert.equal(result.right.status, 429, `run ${run}`);
@@ -69,7 +62,7 @@ describe('finding 1: parallel guesses and the lock (20 runs, 12 to 50 in paralle
     for (let run = 0; run < 5; run++) {
       const user = await seedUser(t(), 'technicien');
       const tokens = await login(t(), user, `10.100.${run}.1`);
-      const before = verifications;
+      const before = hasher.verifications;
       const change = (current: string, ip: string) => () =>
         t().app.inject({
           method: 'POST',
@@ -84,7 +77,7 @@ describe('finding 1: parallel guesses and the lock (20 runs, 12 to 50 in paralle
         (r) => r.statusCode,
       );
       assert.ok(result.wrong.filter((r) => r.status === 400).length >= THRESHOLD - 2);
-      assert.ok(verifications - before <= THRESHOLD + 1);
+      assert.ok(hasher.verifications - before <= THRESHOLD + 1);
       assert.equal(result.right.status, 429, 'the account is locked: no password change');
       const stored = await t().db.selectFrom('users').select('hashed_password').where('id', '=', user.id).executeTakeFirstOrThrow();
       assert.ok(await argon2Hasher.verify(stored.hashed_password, user.password), 'the password is unchanged');
