@@ -20,6 +20,7 @@ import {
   settleSuccess,
   tooManyAttempts,
   accountKeyOf,
+  claimsPlace,
   type ClaimedKey,
   type LockoutSettings,
 } from './brute-force.js';
@@ -66,9 +67,13 @@ export class AttemptGuard {
       const claimed: ClaimedKey[] = [];
       for (const [index, key] of keys.entries()) {
         const before = rows[index]!;
+        if (!claimsPlace(key.scope)) {
+          claimed.push({ key, before, after: before, lockMs: null, counted: false });
+          continue;
+        }
         const next = applyFailure(before, key.threshold, policy, attempt.now, accountKey);
         await repos.auth.saveLockout(next.row, attempt.now);
-        claimed.push({ key, before, after: next.row, lockMs: next.lockMs });
+        claimed.push({ key, before, after: next.row, lockMs: next.lockMs, counted: true });
       }
       return claimed;
     });
@@ -82,8 +87,21 @@ export class AttemptGuard {
    */
   async fail(claim: Claim, reason: LoginReason, wrong: AppError, details: Record<string, unknown> = {}): Promise<AppError> {
     const { attempt } = claim;
-    const outcome = failureOutcome(claim.keys);
-    await this.deps.store.transaction(async (repos) => {
+    const policy = lockoutPolicy(this.deps.settings);
+    const outcome = await this.deps.store.transaction(async (repos) => {
+      // The keys that claimed no place count the verified failure now.
+      const counted: ClaimedKey[] = [];
+      for (const claimed of claim.keys) {
+        if (claimed.counted) {
+          counted.push(claimed);
+          continue;
+        }
+        const row = await repos.auth.lockLockoutRow(claimed.key, attempt.now);
+        const next = applyFailure(row, claimed.key.threshold, policy, attempt.now, claim.accountKey);
+        await repos.auth.saveLockout(next.row, attempt.now);
+        counted.push({ ...claimed, after: next.row, lockMs: next.lockMs, counted: true });
+      }
+      const outcome = failureOutcome(counted);
       await repos.auth.insertLoginAttempt({ ...this.attemptRow(attempt), success: false, reason });
       await repos.audit.insert(auditRow(attempt.subject, { ...this.resource(attempt), eventType: 'auth.login.failure', outcome: 'failure', details: { reason, endpoint: attempt.endpoint, ...details } }));
       for (const lock of outcome.newLocks) {
@@ -91,6 +109,7 @@ export class AttemptGuard {
           auditRow(attempt.subject, { ...this.resource(attempt), eventType: 'auth.login.locked', outcome: 'failure', details: { scope: lock.scope, duration_s: lock.durationSeconds, endpoint: attempt.endpoint } }),
         );
       }
+      return outcome;
     });
     return outcome.lockedSeconds > 0 ? tooManyAttempts(outcome.lockedSeconds) : wrong;
   }

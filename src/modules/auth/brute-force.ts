@@ -87,6 +87,19 @@ export interface ClaimedKey {
   after: LockoutRow;
   /** The lock this claim started, in ms (null: none). */
   lockMs: number | null;
+  /** False for the IP key: it is read, not claimed (see `claimsPlace`). */
+  counted: boolean;
+}
+
+/**
+ * Only the account key claims a place before verification. The IP key is shared by everyone behind
+ * one address: counting the attempts in flight there would lock an office whose staff sign in at the
+ * same moment. Its lock is still checked at the claim and re-checked before tokens, and its failures
+ * are counted once verified; parallel guesses over many accounts from one IP stay bounded by the
+ * per-account locks and the auth rate limit (docs/security.md §3).
+ */
+export function claimsPlace(scope: LockoutScope): boolean {
+  return scope === 'account';
 }
 
 /** The lock on `row` is the one this claim started (nobody else can have written the row since). */
@@ -111,6 +124,7 @@ function withoutOwnLock(row: LockoutRow, claimed: ClaimedKey): LockoutRow {
 
 /** A verified attempt that must not count (a right password with a second factor to come, an inactive account, a refusal). */
 export function releaseClaim(row: LockoutRow, claimed: ClaimedKey, accountKey: string): LockoutRow {
+  if (!claimed.counted) return row;
   const restored = withoutOwnLock(row, claimed);
   const counts = { ...row.accountFailures };
   if (row.scope === 'ip' && (counts[accountKey] ?? 0) > 0) {
@@ -125,7 +139,7 @@ export function releaseClaim(row: LockoutRow, claimed: ClaimedKey, accountKey: s
  * only (this claim included), so spraying other accounts from one IP keeps counting.
  */
 export function settleSuccess(row: LockoutRow, claimed: ClaimedKey, accountKey: string): LockoutRow {
-  const restored = withoutOwnLock(row, claimed);
+  const restored = claimed.counted ? withoutOwnLock(row, claimed) : row;
   if (row.scope === 'account') return { ...restored, failures: 0, accountFailures: {} };
   const { [accountKey]: mine = 0, ...others } = row.accountFailures;
   return { ...restored, failures: Math.max(0, row.failures - mine), accountFailures: others };
