@@ -16,6 +16,7 @@ import type { Runtime } from './runtime.js';
 import { createJobRunner, jobStopTimeoutMs, type JobRunner, type JobRunnerSettings } from './jobs/index.js';
 import auditRoutes from './modules/audit/routes.js';
 import authRoutes from './modules/auth/routes.js';
+import mfaRoutes from './modules/auth/mfa-routes.js';
 import clientsRoutes from './modules/clients/routes.js';
 import dashboardRoutes from './modules/dashboard/routes.js';
 import documentsRoutes from './modules/documents/routes.js';
@@ -69,6 +70,7 @@ function v1Routes(options: BuildOptions): FastifyPluginAsync {
   return async (app) => {
     await app.register(healthRoutes);
     await app.register(authRoutes);
+    await app.register(mfaRoutes);
     await app.register(usersRoutes);
     await app.register(auditRoutes);
     for (const routes of [clientsRoutes, equipementsRoutes, techniciensRoutes, interventionsRoutes, planningRoutes, notificationsRoutes, dashboardRoutes, documentsRoutes]) {

@@ -11,7 +11,11 @@ import { createStore } from './db/store.js';
 import type { Clock } from './lib/clock.js';
 import { AuditRepository } from './modules/audit/repository.js';
 import { AuditService } from './modules/audit/service.js';
+import { AttemptGuard } from './modules/auth/attempt-guard.js';
 import { Authenticator } from './modules/auth/authenticator.js';
+import { MfaRepository } from './modules/auth/mfa-repository.js';
+import { MfaSecrets } from './modules/auth/mfa-secrets.js';
+import { MfaService } from './modules/auth/mfa-service.js';
 import type { PasswordHasher } from './modules/auth/password-hash.js';
 import { PasswordService } from './modules/auth/password-service.js';
 import { AuthRepository } from './modules/auth/repository.js';
@@ -74,9 +78,11 @@ export function createServices(deps: CoreDependencies) {
   const dashboard = new DashboardService({ store: createStore(db, (x) => ({ dashboard: new DashboardRepository(x) })), clock, timeZone: config.appTimezone });
 
   const passwords = new PasswordService({ audit, hasher, minLength: config.auth.passwordMinLength });
-  const authStore = createStore(db, (x) => ({ auth: new AuthRepository(x), audit: new AuditRepository(x) }));
+  const authStore = createStore(db, (x) => ({ auth: new AuthRepository(x), audit: new AuditRepository(x), mfa: new MfaRepository(x) }));
   const authenticator = new Authenticator({ settings: config.auth, clock, principals: authStore.repos.auth });
-  const auth = new AuthService({ store: authStore, audit, passwords, hasher, clock, logger, settings: config.auth });
+  const guard = new AttemptGuard({ store: authStore, settings: config.auth });
+  const auth = new AuthService({ store: authStore, audit, guard, passwords, hasher, clock, logger, settings: config.auth });
+  const mfa = new MfaService({ store: authStore, guard, auth, hasher, secrets: new MfaSecrets(config.auth.secretKey), clock });
   const usersStore = createStore(db, (x) => ({ users: new UsersRepository(x), auth: new AuthRepository(x), audit: new AuditRepository(x) }));
   const users = new UsersService({ store: usersStore, passwords, clock });
   const profile = new ProfileService({ store: usersStore, auth, clock });
@@ -161,6 +167,7 @@ export function createServices(deps: CoreDependencies) {
   return {
     audit,
     authenticator,
+    mfa,
     dashboard,
     clients,
     contrats,

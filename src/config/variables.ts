@@ -10,7 +10,7 @@
  * describe; with plain parsers the table stays the single source and `Values` is inferred from it.
  */
 import { checkCron } from './cron.js';
-import { checkEmail, checkFilesKey, checkProxy, checkTimeZone, checkUrl, matches } from './checks.js';
+import { checkEmail, checkFilesKey, checkOverridable, checkProxy, checkRoleOrNone, checkTimeZone, checkUrl, matches, OVERRIDABLE } from './checks.js';
 import { bool, int, InvalidValue, list, oneOf, optionalBool, optionalInt, optionalOneOf, optionalText, quote, text, type Parser } from './parsers.js';
 import type { Problems } from './problems.js';
 import type { Environment, LogFormat, LogLevel, SmtpSecurity } from './types.js';
@@ -75,7 +75,7 @@ export const VARIABLES = {
   PORT: { group: 'application', parser: int(8000, 0, 65535), description: 'Listen port' },
   PROJECT_NAME: { group: 'application', parser: text('ERP Interventions'), description: 'Service name reported by the health answers' },
   LEGACY_ROOT_ROUTES: { group: 'application', parser: bool(true), description: 'Also serve the v1 routes at the root' },
-  DOCS_ENABLED: { group: 'application', parser: optionalBool(), description: '/docs and the OpenAPI JSON', defaultText: 'true, false in production', example: 'true' },
+  DOCS_ENABLED: { group: 'application', parser: optionalBool(), description: '/docs and the OpenAPI JSON; true is refused in production (SECURITY_OVERRIDES)', defaultText: 'true, false in production', example: 'true' },
   APP_TIMEZONE: { group: 'application', parser: text('Africa/Casablanca', checkTimeZone), description: 'Business time zone: planning arithmetic, "this month", e-mail dates' },
   APP_PUBLIC_URL: {
     group: 'application',
@@ -147,12 +147,31 @@ export const VARIABLES = {
   REFRESH_TOKEN_EXPIRE_DAYS: { group: 'authentication', parser: int(7, 1), description: 'Refresh token lifetime in days', production: { min: 1, max: 30 } },
   REFRESH_FAMILY_MAX_DAYS: { group: 'authentication', parser: int(30, 1), description: 'Maximum age of a refresh token family in days' },
   PASSWORD_MIN_LENGTH: { group: 'authentication', parser: int(8, 1), description: 'Minimum password length', production: { min: 8 } },
-  BRUTE_FORCE_MAX_FAILURES: { group: 'authentication', parser: int(5, 1), description: 'Failures before an account is locked' },
-  BRUTE_FORCE_IP_MAX_FAILURES: { group: 'authentication', parser: int(5, 1), description: 'Failures before an IP is locked; raise it behind a shared NAT' },
-  BRUTE_FORCE_WINDOW_MINUTES: { group: 'authentication', parser: int(15, 1), description: 'Brute-force counting window in minutes' },
-  BRUTE_FORCE_LOCK_MINUTES: { group: 'authentication', parser: int(5, 1), description: 'First lock duration in minutes; it doubles up to 8x' },
+  BRUTE_FORCE_MAX_FAILURES: { group: 'authentication', parser: int(5, 1), description: 'Failures before an account is locked', production: { min: 3, max: 10 } },
+  BRUTE_FORCE_IP_MAX_FAILURES: {
+    group: 'authentication',
+    parser: int(5, 1),
+    description: 'Failures before an IP is locked; raise it behind a shared NAT (above 100 in production: SECURITY_OVERRIDES)',
+    production: { min: 3, max: 100 },
+  },
+  BRUTE_FORCE_WINDOW_MINUTES: { group: 'authentication', parser: int(15, 1), description: 'Brute-force counting window in minutes', production: { min: 5, max: 1440 } },
+  BRUTE_FORCE_LOCK_MINUTES: { group: 'authentication', parser: int(5, 1), description: 'First lock duration in minutes; it doubles up to 8x', production: { min: 1, max: 60 } },
+  MFA_REQUIRED_ROLES: {
+    group: 'authentication',
+    parser: list(checkRoleOrNone),
+    description: 'Roles that must enrol a TOTP second factor at their next login; none for nobody',
+    defaultText: 'admin in production, none elsewhere',
+    example: 'admin,responsable',
+  },
+  SECURITY_OVERRIDES: {
+    group: 'authentication',
+    parser: list(checkOverridable),
+    description: `Production refusals deliberately accepted, by variable name (${OVERRIDABLE.join(', ')}); each one is logged as a warning at start`,
+    defaultText: 'empty: every refusal applies',
+    example: 'RATE_LIMIT_ENABLED',
+  },
 
-  RATE_LIMIT_ENABLED: { group: 'http', parser: optionalBool(), description: 'Rate limiting', defaultText: 'on in production when DEBUG is false, else off', example: 'false' },
+  RATE_LIMIT_ENABLED: { group: 'http', parser: optionalBool(), description: 'Rate limiting; false is refused in production (SECURITY_OVERRIDES)', defaultText: 'on in production when DEBUG is false, else off', example: 'false' },
   RATE_LIMIT_PER_MINUTE: { group: 'http', parser: int(120, 1), description: 'Requests per minute per client IP' },
   AUTH_RATE_LIMIT_PER_MINUTE: { group: 'http', parser: int(30, 1), description: 'Login/token/refresh requests per minute per client IP' },
   REDIS_URL: {
@@ -165,7 +184,7 @@ export const VARIABLES = {
   TRUST_PROXY: {
     group: 'http',
     parser: list(checkProxy),
-    description: 'IPs/CIDRs of the reverse proxies; never true or *',
+    description: 'IPs/CIDRs of the reverse proxies; never true, * or a /0; in production each entry a few addresses (/28) or inside a private network',
     defaultText: 'empty: trust nobody',
     example: '127.0.0.1,10.0.0.0/8',
   },

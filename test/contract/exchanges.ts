@@ -6,6 +6,7 @@ import type { Role } from '../../src/db/schema.js';
 import type { TestApp } from '../helpers/app.js';
 import { login, seedUser, type Tokens } from '../helpers/auth.js';
 import { insertClient, insertCompetence, insertContrat, insertEquipement, insertIntervention, insertTechnicien, insertUserRow } from '../helpers/fixtures.js';
+import { generate } from 'otplib';
 import { call } from '../helpers/http.js';
 import { multipart, pdfBytes } from '../modules/documents/support.js';
 import { uniqueSuffix, type World } from './world.js';
@@ -28,6 +29,15 @@ type ExchangeFactory = (t: TestApp, w: World) => Promise<Exchange>;
 async function throwaway(t: TestApp, role: Role = 'technicien') {
   const user = await seedUser(t, role);
   return { user, tokens: await login(t, user) };
+}
+
+/** A throwaway user with a confirmed second factor (docs/security.md §3a): its session and recovery codes. */
+async function withFactor(t: TestApp) {
+  const { user, tokens } = await throwaway(t);
+  const { secret } = (await call(t, 'POST', '/api/v1/auth/mfa/enroll', { as: tokens })).json();
+  const otp = await generate({ secret, epoch: Math.floor(t.app.clock.now().getTime() / 1000) });
+  const { recovery_codes } = (await call(t, 'POST', '/api/v1/auth/mfa/confirm', { as: tokens, payload: { otp } })).json();
+  return { user, tokens, secret: secret as string, recoveryCodes: recovery_codes as string[] };
 }
 
 async function newNotification(t: TestApp, w: World): Promise<number> {
@@ -69,6 +79,23 @@ export const EXCHANGES: Record<string, ExchangeFactory> = {
   },
   'POST /api/v1/auth/logout-all': async (t) => ({ as: (await throwaway(t)).tokens, status: 200 }),
   'GET /api/v1/auth/me': read('technicien'),
+  'GET /api/v1/auth/mfa': read('technicien'),
+  'POST /api/v1/auth/mfa/enroll': async (t) => ({ as: (await throwaway(t)).tokens, status: 200 }),
+  'POST /api/v1/auth/mfa/confirm': async (t) => {
+    const { tokens } = await throwaway(t);
+    const { secret } = (await call(t, 'POST', '/api/v1/auth/mfa/enroll', { as: tokens })).json();
+    return { as: tokens, body: { otp: await generate({ secret, epoch: Math.floor(t.app.clock.now().getTime() / 1000) }) }, status: 200 };
+  },
+  'POST /api/v1/auth/mfa/verify': async (t) => {
+    const { user, recoveryCodes } = await withFactor(t);
+    const step = await call(t, 'POST', '/api/v1/auth/token', { as: null, payload: { email: user.email, password: user.password } });
+    return { as: null, body: { mfa_token: step.json().error.details.mfa_token, otp: recoveryCodes[0] }, status: 200 };
+  },
+  'POST /api/v1/auth/mfa/disable': async (t) => {
+    const { user, tokens, recoveryCodes } = await withFactor(t);
+    return { as: tokens, body: { password: user.password, otp: recoveryCodes[0] }, status: 200 };
+  },
+  'POST /api/v1/users/{user_id}/mfa/reset': async (t) => ({ as: 'admin', params: { user_id: (await withFactor(t)).user.id }, status: 200 }),
   'POST /api/v1/auth/change-password': async (t) => {
     const { user, tokens } = await throwaway(t);
     return { as: tokens, body: { current_password: user.password, new_password: `Change#${uniqueSuffix()}Pass` }, status: 200 };
