@@ -8,14 +8,17 @@
 import { parseArgs } from 'node:util';
 import { readEnvironment } from '../src/config/index.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { hashPassword } from '../src/modules/auth/password-hash.js';
+import { argon2Hasher, hashPassword } from '../src/modules/auth/password-hash.js';
+import { createServices } from '../src/container.js';
+import { systemClock } from '../src/lib/clock.js';
+import { seedDocuments } from '../src/seed/documents.js';
 import { SeedConflict } from '../src/seed/errors.js';
 import { accountsSummary, passwordRefusal, runSeed } from '../src/seed/run.js';
 import { CliError, cliLogger, EXIT_CONFLICT, loadCliConfig, runCli, withDatabase } from './lib/cli.js';
 
 /** 10,000 units = 50 million interventions: far beyond any useful volume. */
 const MAX_SCALE = 10_000;
-const USAGE = 'Usage : npm run seed:demo [-- --scale N --seed S --allow-production]';
+const USAGE = 'Usage : npm run seed:demo [-- --scale N --seed S --with-documents --allow-production]';
 const PRODUCTION_REFUSAL = 'Refusé : ENVIRONMENT=production. Les données de démonstration ne sont pas destinées à la production ; ajoutez --allow-production pour passer outre.';
 
 runCli(async () => {
@@ -44,7 +47,6 @@ runCli(async () => {
   }
   const scale = Number(values.scale);
   if (values.seed.length === 0 || values.seed.length > 100) throw new CliError('--seed doit contenir entre 1 et 100 caractères');
-  if (values['with-documents']) throw new CliError('--with-documents n’est pas encore disponible (module documents non livré).');
 
   // Checked before the configuration, whose production rules would otherwise speak first.
   const allowProduction = values['allow-production'];
@@ -60,8 +62,9 @@ runCli(async () => {
   const seedConfig = { ...config, database: { ...config.database, poolMax: Math.max(config.database.poolMax, 4), statementTimeoutMs: 0 } };
   const report = await withDatabase(seedConfig, async ({ db }) => {
     await migrateToLatest(db, cliLogger);
+    let seeded;
     try {
-      return await runSeed(db, {
+      seeded = await runSeed(db, {
         scale,
         seed: values.seed,
         now: new Date(),
@@ -73,6 +76,13 @@ runCli(async () => {
       if (error instanceof SeedConflict) throw new CliError(error.message, EXIT_CONFLICT);
       throw error;
     }
+    if (values['with-documents']) {
+      // Encrypted with the configured FILES_ENC_KEY into UPLOAD_DIRECTORY, exactly like an upload.
+      const { documentFiles } = createServices({ config, db, clock: systemClock, hasher: argon2Hasher, logger: cliLogger });
+      const documents = await seedDocuments(db, documentFiles, new Date());
+      process.stderr.write(`[seed] documents chiffrés ajoutés : ${documents.added}, déjà présents : ${documents.present}\n`);
+    }
+    return seeded;
   });
   process.stderr.write(
     `[seed] terminé en ${(report.durationMs / 1000).toFixed(1)} s` +

@@ -13,10 +13,13 @@ import type { DatabaseRuntime } from './db/database.js';
 import type { Clock } from './lib/clock.js';
 import { ErrorEnvelopeSchema } from './lib/schemas.js';
 import type { Runtime } from './runtime.js';
+import { createJobRunner, jobStopTimeoutMs, type JobRunner, type JobRunnerSettings } from './jobs/index.js';
 import auditRoutes from './modules/audit/routes.js';
 import authRoutes from './modules/auth/routes.js';
+import mfaRoutes from './modules/auth/mfa-routes.js';
 import clientsRoutes from './modules/clients/routes.js';
 import dashboardRoutes from './modules/dashboard/routes.js';
+import documentsRoutes from './modules/documents/routes.js';
 import equipementsRoutes from './modules/equipements/routes.js';
 import interventionsRoutes from './modules/interventions/routes.js';
 import notificationsRoutes from './modules/notifications/routes.js';
@@ -46,6 +49,8 @@ declare module 'fastify' {
     lifecycle: { started: boolean; shuttingDown: boolean };
     clock: Clock;
     hasher: PasswordHasher;
+    /** This node's job runner; null when ENABLE_SCHEDULER is false. */
+    jobs: JobRunner | null;
   }
 }
 
@@ -56,6 +61,8 @@ export interface BuildOptions {
   extraRoutes?: FastifyPluginAsync;
   /** The built web application (src/plugins/web-app.ts); by default dist/web, null for none. */
   webRoot?: string | null;
+  /** pg-boss timings and schedules of the job runner started when ENABLE_SCHEDULER is true (tests shorten them). */
+  jobs?: JobRunnerSettings;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -66,9 +73,10 @@ function v1Routes(options: BuildOptions): FastifyPluginAsync {
   return async (app) => {
     await app.register(healthRoutes);
     await app.register(authRoutes);
+    await app.register(mfaRoutes);
     await app.register(usersRoutes);
     await app.register(auditRoutes);
-    for (const routes of [clientsRoutes, equipementsRoutes, techniciensRoutes, interventionsRoutes, planningRoutes, notificationsRoutes, dashboardRoutes]) {
+    for (const routes of [clientsRoutes, equipementsRoutes, techniciensRoutes, interventionsRoutes, planningRoutes, notificationsRoutes, dashboardRoutes, documentsRoutes]) {
       await app.register(routes);
     }
     if (options.extraRoutes) await app.register(options.extraRoutes);
@@ -120,8 +128,15 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   app.decorate('clock', runtime.clock);
   app.decorate('hasher', runtime.hasher);
   app.decorate('database', runtime.database);
+  // The job workers of this node (docs/operations.md §6); they stop, after their active jobs, before the pool closes (§11).
+  const jobs = config.jobs.enableScheduler ? createJobRunner(runtime, options.jobs) : null;
+  app.decorate('jobs', jobs);
   app.addHook('onClose', async () => {
-    await runtime.close();
+    try {
+      await jobs?.stop(jobStopTimeoutMs(config.shutdownTimeoutSeconds));
+    } finally {
+      await runtime.close();
+    }
   });
   // Whoever closes the app (the shutdown of src/shutdown.ts, a failed start, a test), readiness turns
   // 503 and every response sent from now on says `Connection: close` (docs/operations.md §11).
@@ -163,6 +178,12 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   await app.register(hiddenFromDocs(rootRoutes));
 
   await app.ready();
+  try {
+    await jobs?.start();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   app.lifecycle.started = true;
   return app;
 }

@@ -3,14 +3,36 @@ import pinoPretty from 'pino-pretty';
 import pinoRoll from 'pino-roll';
 import type { AppConfig, LogFormat } from './config/types.js';
 
-/** Field names whose values never reach a log line (docs/security.md §10). */
-const SECRET_FIELDS = ['password', 'current_password', 'new_password', 'refresh_token', 'access_token', 'token', 'sig'];
+/**
+ * The one redaction list (docs/security.md §10): these names never reach a log line, whether they
+ * are body fields (any depth up to two levels), query parameters (`redactPath`, plugins/http.ts) or
+ * the values of an object logged by hand.
+ */
+export const SECRET_FIELDS: readonly string[] = [
+  'password',
+  'current_password',
+  'new_password',
+  'refresh_token',
+  'access_token',
+  'token',
+  'sig',
+  // Second factor (docs/security.md §3a): a TOTP or recovery code (`otp`), the challenge of a login,
+  // an enrolment's secret. Not `code`: error codes (`err.code`) must stay readable.
+  'otp',
+  'recovery_codes',
+  'mfa_token',
+  'secret',
+  'otpauth_uri',
+];
+
+/** Headers that carry credentials. */
+export const SECRET_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+
+/** Query parameters left out of the logged path: every secret field, and the rest of a signed URL. */
+export const REDACTED_QUERY_PARAMS: ReadonlySet<string> = new Set([...SECRET_FIELDS, 'exp', 'uid']);
 
 export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  'headers.cookie',
+  ...SECRET_HEADERS.flatMap((header) => [`req.headers["${header}"]`, `headers["${header}"]`]),
   ...SECRET_FIELDS,
   ...SECRET_FIELDS.map((field) => `*.${field}`),
   ...SECRET_FIELDS.map((field) => `*.*.${field}`),

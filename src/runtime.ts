@@ -29,6 +29,12 @@ export interface RuntimeOptions {
   embedded?: EmbeddedSupervision;
 }
 
+/** Documents whose key is not configured cannot be read: said at start (docs/security.md §8 "Rotation"). */
+async function reportUnreadableDocuments(services: Services, logger: Logger): Promise<void> {
+  const { unknownKey: unknown } = await services.documentKeys.report();
+  if (unknown > 0) logger.error({ documents: unknown }, 'documents wrapped by a key that is neither FILES_ENC_KEY nor in FILES_ENC_OLD_KEYS: they cannot be downloaded');
+}
+
 export async function openRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config);
   const database = await openDatabase(config, logger, options.embedded);
@@ -38,9 +44,18 @@ export async function openRuntime(config: AppConfig, options: RuntimeOptions = {
     await migrateToLatest(database.db, logger);
     services = createServices(core);
     await services.firstAdmin.ensure();
+    await reportUnreadableDocuments(services, logger);
   } catch (error) {
     await database.close();
     throw error;
   }
-  return { ...core, database, services, close: () => database.close() };
+  return {
+    ...core,
+    database,
+    services,
+    close: async () => {
+      services.emailDelivery.close();
+      await database.close();
+    },
+  };
 }

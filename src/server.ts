@@ -2,26 +2,12 @@
  * Process entry point: configuration, app, listener, signals.
  */
 import { buildApp } from './app.js';
-import { ConfigError, loadConfigFromEnvironment } from './config/index.js';
-import { createLogDestination, createLogger } from './logger.js';
+import { configureProcess } from './process-start.js';
 import { openRuntime } from './runtime.js';
-import { checkPassword } from './modules/auth/password-policy.js';
 import { createShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
-  let loaded;
-  try {
-    loaded = await loadConfigFromEnvironment({ cwd: process.cwd(), passwordPolicy: checkPassword });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration refusée :\n${error.problems.map((p) => `- ${p}`).join('\n')}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const { config, warnings } = loaded;
-  const logger = createLogger(config, await createLogDestination(config));
-  for (const warning of warnings) logger.warn(warning);
+  const { config, logger } = await configureProcess();
 
   // The embedded server died and could not be restarted: stop cleanly and exit 1 for the supervisor
   // of this process (systemd, the orchestrator) to act (docs/operations.md §3).

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import type { FastifyPluginAsync } from 'fastify';
-import { createLogDestination, createLogger, logFormatFor, prettyStream } from '../src/logger.js';
+import { createLogDestination, createLogger, logFormatFor, prettyStream, SECRET_FIELDS } from '../src/logger.js';
 import { createTestApp, makeTempDir, testConfig } from './helpers/app.js';
 
 function capture(): { stream: Writable; lines: () => Record<string, any>[] } {
@@ -54,6 +54,35 @@ test('one JSON line per request with request_id, route and status; secrets redac
     const received = sink.lines().find((line) => line.msg === 'corps reçu')!;
     assert.equal(received.request_id, 'req-42', 'request id on every line of the request');
     assert.equal(received.body.username, 'jdupont');
+  } finally {
+    await t.close();
+  }
+});
+
+test('issue 13 finding 5: one list for bodies, headers and query strings; /auth/refresh?refresh_token=…&password=… stays out', async () => {
+  const sink = capture();
+  const routes: FastifyPluginAsync = async (app) => {
+    app.post('/test/echo-body', async (request) => {
+      request.log.info({ body: request.body, headers: request.headers }, 'corps reçu');
+      return { ok: true };
+    });
+  };
+  const t = await createTestApp({ env: { LOG_LEVEL: 'info' }, extraRoutes: routes, logger: createLogger(testConfig({ LOG_LEVEL: 'info' }), sink.stream) });
+  try {
+    const refresh = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh?refresh_token=QUERYREFRESH&password=QUERYPASS&Password=QUERYCASE', payload: { refresh_token: 'BODYREFRESH' } });
+    assert.equal(refresh.statusCode, 401);
+    const secretValue = (field: string, where: string) => `${where}-${field}-SECRET`;
+    const query = SECRET_FIELDS.map((field) => `${field}=${secretValue(field, 'Q')}`).join('&');
+    const body = Object.fromEntries(SECRET_FIELDS.map((field) => [field, secretValue(field, 'B')]));
+    const headers = { authorization: 'Bearer HEADERBEARER', 'proxy-authorization': 'Basic HEADERPROXY', cookie: 'mif_refresh=HEADERCOOKIE' };
+    assert.equal((await t.app.inject({ method: 'POST', url: `/api/v1/test/echo-body?${query}&page=2`, headers, payload: { nested: body } })).statusCode, 200);
+    const text = sink.lines().map((line) => JSON.stringify(line)).join('\n');
+    const leaked = ['QUERYREFRESH', 'QUERYPASS', 'QUERYCASE', 'BODYREFRESH', 'HEADERBEARER', 'HEADERPROXY', 'HEADERCOOKIE', ...SECRET_FIELDS.flatMap((f) => [secretValue(f, 'Q'), secretValue(f, 'B')])].filter((secret) =>
+      text.includes(secret),
+    );
+    assert.deepEqual(leaked, []);
+    const paths = sink.lines().filter((line) => line.msg === 'requête terminée').map((line) => line.path);
+    assert.deepEqual(paths, ['/api/v1/auth/refresh', '/api/v1/test/echo-body?page=2']);
   } finally {
     await t.close();
   }

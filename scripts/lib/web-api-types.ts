@@ -33,7 +33,7 @@ export async function renderApiTypes(document: unknown): Promise<string> {
 export async function serverOpenApiDocument(): Promise<unknown> {
   const logger = pino({ level: 'silent' });
   const { config } = loadConfig(
-    { ENVIRONMENT: 'test', SECRET_KEY: 'openapi-generation-only-0123456789abcdef', FILES_ENC_KEY: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8', DATABASE_URL: 'postgres://unused@127.0.0.1:9/unused', DOCS_ENABLED: 'true', LOG_LEVEL: 'silent' },
+    { ENVIRONMENT: 'test', SECRET_KEY: 'openapi-generation-only-0123456789abcdef', FILES_ENC_KEY: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8', DATABASE_URL: 'postgres://unused@127.0.0.1:9/unused', DOCS_ENABLED: 'true', ENABLE_SCHEDULER: 'false', LOG_LEVEL: 'silent' },
     { cwd: repoRoot, passwordPolicy: checkPassword },
   );
   const pool = createPool(config.database.external!.connectionString, { poolMax: 1, connectTimeoutMs: 1000, statementTimeoutMs: 1000 }, logger);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { packageInfo } from './package-info.js';
 import { ConfigError, Problems } from './problems.js';
-import { chooseDatabase, developmentWarnings, httpServerRules, productionRules, requireKeys, type PasswordPolicy } from './rules.js';
+import { chooseDatabase, developmentWarnings, httpServerRules, mfaRequiredRoles, productionRules, requireKeys, type PasswordPolicy } from './rules.js';
 import { ensureDevelopmentSecrets } from './secrets.js';
 import type { AppConfig } from './types.js';
 import { DEFAULT_CORS_ORIGINS, readVariables, VARIABLES, type EnvVars } from './variables.js';
@@ -106,6 +106,7 @@ export function loadConfig(env: EnvVars, options: LoadOptions): { config: AppCon
       bruteForceIpMaxFailures: v.BRUTE_FORCE_IP_MAX_FAILURES,
       bruteForceWindowMinutes: v.BRUTE_FORCE_WINDOW_MINUTES,
       bruteForceLockMinutes: v.BRUTE_FORCE_LOCK_MINUTES,
+      mfaRequiredRoles: mfaRequiredRoles(v.MFA_REQUIRED_ROLES, production),
     },
     rateLimit: {
       enabled: v.RATE_LIMIT_ENABLED ?? (production && !v.DEBUG),
@@ -137,6 +138,9 @@ export function loadConfig(env: EnvVars, options: LoadOptions): { config: AppCon
     jobs: {
       enableScheduler: v.ENABLE_SCHEDULER,
       planningCron: v.PLANNING_CRON,
+      overdueCron: v.OVERDUE_CRON,
+      contratsExpireCron: v.CONTRATS_EXPIRE_CRON,
+      purgeCron: v.PURGE_CRON,
       planningLeadDays: v.PLANNING_LEAD_DAYS,
       auditRetentionDays: v.AUDIT_RETENTION_DAYS,
       loginAttemptsRetentionDays: v.LOGIN_ATTEMPTS_RETENTION_DAYS,

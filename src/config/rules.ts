@@ -4,10 +4,12 @@
  * declared in the variable table (variables.ts).
  */
 import net from 'node:net';
+import { OVERRIDABLE, wideProxyReason, type Overridable } from './checks.js';
+import { weakKeyBytesReason, weakSecretReason } from './key-strength.js';
 import { isPlaceholder, type PackageInfo } from './package-info.js';
 import { quote } from './parsers.js';
 import type { Problems } from './problems.js';
-import type { ExternalDatabaseConfig } from './types.js';
+import type { ExternalDatabaseConfig, UserRole } from './types.js';
 import { VARIABLES, type Values, type Variable } from './variables.js';
 
 /**
@@ -97,16 +99,32 @@ export function chooseDatabase(v: Values, warnings: string[]): DatabaseChoice {
   return { external: null, passwordVariable: 'POSTGRES_PASSWORD', password: '' };
 }
 
+/** MFA_REQUIRED_ROLES: `none` means nobody; unset means admin in production, nobody elsewhere. */
+export function mfaRequiredRoles(value: string[] | null, production: boolean): UserRole[] {
+  if (value === null) return production ? ['admin'] : [];
+  return value.filter((role): role is UserRole => role !== 'none');
+}
+
 /** The `production` ranges of the variable table, in table order. */
-function productionRanges(v: Values, problems: Problems): void {
+function productionRanges(v: Values, refuse: (variable: string, message: string) => void): void {
   for (const [name, spec] of Object.entries(VARIABLES) as [keyof Values, Variable][]) {
     const value = v[name];
     if (spec.production === undefined || typeof value !== 'number') continue;
     const { min, max = Number.POSITIVE_INFINITY } = spec.production;
     if (value < min || value > max) {
-      problems.add(name, max === Number.POSITIVE_INFINITY ? `must be at least ${min} in production, got ${value}` : `must be between ${min} and ${max} in production, got ${value}`);
+      refuse(name, max === Number.POSITIVE_INFINITY ? `must be at least ${min} in production, got ${value}` : `must be between ${min} and ${max} in production, got ${value}`);
     }
   }
+}
+
+/** The refusals of disabled or weakened protections (docs/security.md §11); the overridable ones go through `refuse`. */
+function protectionRules(v: Values, refuse: (variable: string, message: string) => void): void {
+  for (const entry of v.TRUST_PROXY ?? []) {
+    const reason = wideProxyReason(entry);
+    if (reason !== null) refuse('TRUST_PROXY', `${reason}; a forged X-Forwarded-For would bypass the per-IP lockout and rate limit`);
+  }
+  if (v.RATE_LIMIT_ENABLED === false) refuse('RATE_LIMIT_ENABLED', 'false disables the rate limit in production');
+  if (v.DOCS_ENABLED === true) refuse('DOCS_ENABLED', 'true publishes /docs and the OpenAPI document in production');
 }
 
 export function productionRules(
@@ -118,15 +136,33 @@ export function productionRules(
   warnings: string[],
 ): void {
   const refuse = (variable: string, message: string): void => problems.add(variable, message);
+  // SECURITY_OVERRIDES: a refusal named there is a warning instead, so that the choice is visible at each start.
+  const overrides = new Set(v.SECURITY_OVERRIDES ?? []);
+  const refuseUnlessOverridden = (variable: string, message: string): void => {
+    if (overrides.has(variable as Overridable)) warnings.push(`${variable}: ${message} (accepted by SECURITY_OVERRIDES)`);
+    else refuse(variable, `${message}${isOverridable(variable) ? ' (to accept it deliberately: SECURITY_OVERRIDES=' + variable + ')' : ''}`);
+  };
 
   if (v.SECRET_KEY !== null) {
     if (Buffer.byteLength(v.SECRET_KEY, 'utf8') < 32) refuse('SECRET_KEY', 'shorter than 32 bytes');
     if (new Set(v.SECRET_KEY).size < 10) refuse('SECRET_KEY', 'has fewer than 10 distinct characters');
     if (isPlaceholder(v.SECRET_KEY, info)) refuse('SECRET_KEY', 'is a known default or placeholder value; generate one with npm run keys:generate');
+    const weak = weakSecretReason(v.SECRET_KEY);
+    if (weak !== null) refuse('SECRET_KEY', `${weak}; generate one with npm run keys:generate`);
   }
   if (v.FILES_ENC_KEY !== null) {
     if (v.FILES_ENC_KEY === info.exampleFilesKey) refuse('FILES_ENC_KEY', 'is the example value of .env.example; generate one with npm run keys:generate');
     if (v.FILES_ENC_KEY === v.SECRET_KEY) refuse('FILES_ENC_KEY', 'must differ from SECRET_KEY');
+    const weak = weakKeyBytesReason(Buffer.from(v.FILES_ENC_KEY, 'base64url'));
+    if (weak !== null) refuse('FILES_ENC_KEY', `${weak}; generate one with npm run keys:generate`);
+  }
+  for (const [index, oldKey] of (v.FILES_ENC_OLD_KEYS ?? []).entries()) {
+    const weak = weakKeyBytesReason(Buffer.from(oldKey, 'base64url'));
+    if (weak !== null) refuse('FILES_ENC_OLD_KEYS', `entry ${index + 1} ${weak}`);
+  }
+  protectionRules(v, refuseUnlessOverridden);
+  if (v.MFA_REQUIRED_ROLES !== null && !v.MFA_REQUIRED_ROLES.includes('admin')) {
+    warnings.push('MFA_REQUIRED_ROLES: admins may sign in without a second factor');
   }
 
   const origins = v.CORS_ALLOW_ORIGINS;
@@ -160,7 +196,11 @@ export function productionRules(
   if (v.METRICS_TOKEN !== null && v.METRICS_TOKEN.length < 24) refuse('METRICS_TOKEN', 'shorter than 24 characters');
   if (v.SMTP_HOST !== null && v.EMAILS_FROM_EMAIL === null) refuse('EMAILS_FROM_EMAIL', 'required when SMTP_HOST is set');
 
-  productionRanges(v, problems);
+  productionRanges(v, refuseUnlessOverridden);
+}
+
+function isOverridable(variable: string): boolean {
+  return (OVERRIDABLE as readonly string[]).includes(variable);
 }
 
 export function developmentWarnings(v: Values, info: PackageInfo, warnings: string[]): void {

@@ -3,6 +3,8 @@ export type Environment = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type LogFormat = 'pretty' | 'json';
 export type SmtpSecurity = 'starttls' | 'tls' | 'none';
+/** The user roles (the same list as `users.role`, docs/domain.md). */
+export type UserRole = 'admin' | 'responsable' | 'technicien' | 'client';
 
 /** External server settings; `null` in `AppConfig.database.external` means "use the embedded server". */
 export interface ExternalDatabaseConfig {
@@ -56,6 +58,8 @@ export interface AppConfig {
     bruteForceIpMaxFailures: number;
     bruteForceWindowMinutes: number;
     bruteForceLockMinutes: number;
+    /** Roles that must enrol a TOTP second factor (docs/security.md §3a). */
+    mfaRequiredRoles: UserRole[];
   };
 
   rateLimit: {
@@ -94,6 +98,9 @@ export interface AppConfig {
   jobs: {
     enableScheduler: boolean;
     planningCron: string;
+    overdueCron: string;
+    contratsExpireCron: string;
+    purgeCron: string;
     planningLeadDays: number;
     auditRetentionDays: number;
     loginAttemptsRetentionDays: number;

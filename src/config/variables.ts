@@ -10,7 +10,7 @@
  * describe; with plain parsers the table stays the single source and `Values` is inferred from it.
  */
 import { checkCron } from './cron.js';
-import { checkEmail, checkFilesKey, checkProxy, checkTimeZone, checkUrl, matches } from './checks.js';
+import { checkEmail, checkFilesKey, checkOverridable, checkProxy, checkRoleOrNone, checkTimeZone, checkUrl, matches, OVERRIDABLE } from './checks.js';
 import { bool, int, InvalidValue, list, oneOf, optionalBool, optionalInt, optionalOneOf, optionalText, quote, text, type Parser } from './parsers.js';
 import type { Problems } from './problems.js';
 import type { Environment, LogFormat, LogLevel, SmtpSecurity } from './types.js';
@@ -65,11 +65,7 @@ export const DEFAULT_CORS_ORIGINS: readonly string[] = [
   'http://localhost:8000',
 ];
 
-const EMAIL = 'issue: e-mail outbox';
-const DOCUMENTS = 'issue: documents';
-const JOBS = 'issue: jobs and planning scheduler';
 const METRICS = 'issue: metrics';
-const BACKUPS = 'issue: backup and restore scripts';
 const GENERATED_KEY = 'generated once in DATA_DIR outside production; required in production';
 
 export const VARIABLES = {
@@ -79,14 +75,13 @@ export const VARIABLES = {
   PORT: { group: 'application', parser: int(8000, 0, 65535), description: 'Listen port' },
   PROJECT_NAME: { group: 'application', parser: text('ERP Interventions'), description: 'Service name reported by the health answers' },
   LEGACY_ROOT_ROUTES: { group: 'application', parser: bool(true), description: 'Also serve the v1 routes at the root' },
-  DOCS_ENABLED: { group: 'application', parser: optionalBool(), description: '/docs and the OpenAPI JSON', defaultText: 'true, false in production', example: 'true' },
+  DOCS_ENABLED: { group: 'application', parser: optionalBool(), description: '/docs and the OpenAPI JSON; true is refused in production (SECURITY_OVERRIDES)', defaultText: 'true, false in production', example: 'true' },
   APP_TIMEZONE: { group: 'application', parser: text('Africa/Casablanca', checkTimeZone), description: 'Business time zone: planning arithmetic, "this month", e-mail dates' },
   APP_PUBLIC_URL: {
     group: 'application',
     parser: optionalText(checkUrl(['http:', 'https:'], 'an http(s) URL')),
     description: 'Front-end base URL used for links in e-mails',
     example: 'https://erp.example.com',
-    reserved: EMAIL,
   },
 
   HTTP_HEADERS_TIMEOUT_MS: {
@@ -152,12 +147,31 @@ export const VARIABLES = {
   REFRESH_TOKEN_EXPIRE_DAYS: { group: 'authentication', parser: int(7, 1), description: 'Refresh token lifetime in days', production: { min: 1, max: 30 } },
   REFRESH_FAMILY_MAX_DAYS: { group: 'authentication', parser: int(30, 1), description: 'Maximum age of a refresh token family in days' },
   PASSWORD_MIN_LENGTH: { group: 'authentication', parser: int(8, 1), description: 'Minimum password length', production: { min: 8 } },
-  BRUTE_FORCE_MAX_FAILURES: { group: 'authentication', parser: int(5, 1), description: 'Failures before an account is locked' },
-  BRUTE_FORCE_IP_MAX_FAILURES: { group: 'authentication', parser: int(5, 1), description: 'Failures before an IP is locked; raise it behind a shared NAT' },
-  BRUTE_FORCE_WINDOW_MINUTES: { group: 'authentication', parser: int(15, 1), description: 'Brute-force counting window in minutes' },
-  BRUTE_FORCE_LOCK_MINUTES: { group: 'authentication', parser: int(5, 1), description: 'First lock duration in minutes; it doubles up to 8x' },
+  BRUTE_FORCE_MAX_FAILURES: { group: 'authentication', parser: int(5, 1), description: 'Failures before an account is locked', production: { min: 3, max: 10 } },
+  BRUTE_FORCE_IP_MAX_FAILURES: {
+    group: 'authentication',
+    parser: int(5, 1),
+    description: 'Failures before an IP is locked; raise it behind a shared NAT (above 100 in production: SECURITY_OVERRIDES)',
+    production: { min: 3, max: 100 },
+  },
+  BRUTE_FORCE_WINDOW_MINUTES: { group: 'authentication', parser: int(15, 1), description: 'Brute-force counting window in minutes', production: { min: 5, max: 1440 } },
+  BRUTE_FORCE_LOCK_MINUTES: { group: 'authentication', parser: int(5, 1), description: 'First lock duration in minutes; it doubles up to 8x', production: { min: 1, max: 60 } },
+  MFA_REQUIRED_ROLES: {
+    group: 'authentication',
+    parser: list(checkRoleOrNone),
+    description: 'Roles that must enrol a TOTP second factor at their next login; none for nobody',
+    defaultText: 'admin in production, none elsewhere',
+    example: 'admin,responsable',
+  },
+  SECURITY_OVERRIDES: {
+    group: 'authentication',
+    parser: list(checkOverridable),
+    description: `Production refusals deliberately accepted, by variable name (${OVERRIDABLE.join(', ')}); each one is logged as a warning at start`,
+    defaultText: 'empty: every refusal applies',
+    example: 'RATE_LIMIT_ENABLED',
+  },
 
-  RATE_LIMIT_ENABLED: { group: 'http', parser: optionalBool(), description: 'Rate limiting', defaultText: 'on in production when DEBUG is false, else off', example: 'false' },
+  RATE_LIMIT_ENABLED: { group: 'http', parser: optionalBool(), description: 'Rate limiting; false is refused in production (SECURITY_OVERRIDES)', defaultText: 'on in production when DEBUG is false, else off', example: 'false' },
   RATE_LIMIT_PER_MINUTE: { group: 'http', parser: int(120, 1), description: 'Requests per minute per client IP' },
   AUTH_RATE_LIMIT_PER_MINUTE: { group: 'http', parser: int(30, 1), description: 'Login/token/refresh requests per minute per client IP' },
   REDIS_URL: {
@@ -170,7 +184,7 @@ export const VARIABLES = {
   TRUST_PROXY: {
     group: 'http',
     parser: list(checkProxy),
-    description: 'IPs/CIDRs of the reverse proxies; never true or *',
+    description: 'IPs/CIDRs of the reverse proxies; never true, * or a /0; in production each entry a few addresses (/28) or inside a private network',
     defaultText: 'empty: trust nobody',
     example: '127.0.0.1,10.0.0.0/8',
   },
@@ -198,41 +212,41 @@ export const VARIABLES = {
     defaultText: GENERATED_KEY,
     example: 'EXAMPLE-files-key-refused-in-production-000',
     active: true,
-    reserved: DOCUMENTS,
   },
-  FILES_ENC_OLD_KEYS: { group: 'documents', parser: list(checkFilesKey), description: 'Previous FILES_ENC_KEY values, still accepted for reading', secret: true, defaultText: 'empty', example: '', reserved: DOCUMENTS },
+  FILES_ENC_OLD_KEYS: { group: 'documents', parser: list(checkFilesKey), description: 'Previous FILES_ENC_KEY values, still accepted for reading', secret: true, defaultText: 'empty', example: '' },
   UPLOAD_DIRECTORY: {
     group: 'documents',
     parser: optionalText(),
     description: 'Upload storage; shared storage when running several nodes',
     defaultText: 'DATA_DIR/uploads',
     example: './data/uploads',
-    reserved: DOCUMENTS,
   },
-  UPLOAD_MAX_MB: { group: 'documents', parser: int(20, 1), description: 'Maximum upload size in MB', production: { min: 1, max: 100 }, reserved: DOCUMENTS },
-  DOWNLOAD_URL_TTL_SECONDS: { group: 'documents', parser: int(300, 1), description: 'Signed download URL lifetime in seconds', reserved: DOCUMENTS },
+  UPLOAD_MAX_MB: { group: 'documents', parser: int(20, 1), description: 'Maximum upload size in MB', production: { min: 1, max: 100 } },
+  DOWNLOAD_URL_TTL_SECONDS: { group: 'documents', parser: int(300, 1), description: 'Signed download URL lifetime in seconds' },
 
-  SMTP_HOST: { group: 'email', parser: optionalText(), description: 'SMTP server; without it e-mails go to the log transport', example: 'smtp.example.com', reserved: EMAIL },
-  SMTP_PORT: { group: 'email', parser: int(587, 1, 65535), description: 'SMTP port', reserved: EMAIL },
-  SMTP_USER: { group: 'email', parser: optionalText(), description: 'SMTP user', example: 'erp@example.com', reserved: EMAIL },
-  SMTP_PASSWORD: { group: 'email', parser: optionalText(), description: 'SMTP password', secret: true, example: '<smtp-password>', reserved: EMAIL },
-  SMTP_SECURITY: { group: 'email', parser: oneOf(SMTP_SECURITIES, 'starttls'), description: 'SMTP connection security; tls is implicit TLS', reserved: EMAIL },
+  SMTP_HOST: { group: 'email', parser: optionalText(), description: 'SMTP server; without it e-mails go to the log transport', example: 'smtp.example.com' },
+  SMTP_PORT: { group: 'email', parser: int(587, 1, 65535), description: 'SMTP port' },
+  SMTP_USER: { group: 'email', parser: optionalText(), description: 'SMTP user', example: 'erp@example.com' },
+  SMTP_PASSWORD: { group: 'email', parser: optionalText(), description: 'SMTP password', secret: true, example: '<smtp-password>' },
+  SMTP_SECURITY: { group: 'email', parser: oneOf(SMTP_SECURITIES, 'starttls'), description: 'SMTP connection security; tls is implicit TLS' },
   EMAILS_FROM_EMAIL: {
     group: 'email',
     parser: optionalText(checkEmail),
     description: 'Sender address; required in production when SMTP_HOST is set',
     example: 'erp@example.com',
-    reserved: EMAIL,
   },
-  EMAILS_FROM_NAME: { group: 'email', parser: text('ERP MIF Maroc'), description: 'Sender name', reserved: EMAIL },
-  EMAIL_SUBJECT_PREFIX: { group: 'email', parser: text('[MIF]'), description: 'Subject prefix', reserved: EMAIL },
-  EMAIL_MAX_ATTEMPTS: { group: 'email', parser: int(6, 1), description: 'Delivery attempts before an e-mail is abandoned', reserved: EMAIL },
+  EMAILS_FROM_NAME: { group: 'email', parser: text('ERP MIF Maroc'), description: 'Sender name' },
+  EMAIL_SUBJECT_PREFIX: { group: 'email', parser: text('[MIF]'), description: 'Subject prefix' },
+  EMAIL_MAX_ATTEMPTS: { group: 'email', parser: int(6, 1), description: 'Delivery attempts before an e-mail is abandoned' },
 
-  ENABLE_SCHEDULER: { group: 'jobs', parser: bool(true), description: 'Run the job workers on this node', reserved: JOBS },
-  PLANNING_CRON: { group: 'jobs', parser: text('*/15 * * * *', checkCron), description: 'Preventive planning schedule, in APP_TIMEZONE', reserved: JOBS },
-  PLANNING_LEAD_DAYS: { group: 'jobs', parser: int(0, 0), description: 'Create planned interventions this many days ahead', reserved: JOBS },
-  AUDIT_RETENTION_DAYS: { group: 'jobs', parser: int(365, 1), description: 'Audit log retention in days', reserved: JOBS },
-  LOGIN_ATTEMPTS_RETENTION_DAYS: { group: 'jobs', parser: int(90, 1), description: 'Login attempt retention in days', reserved: JOBS },
+  ENABLE_SCHEDULER: { group: 'jobs', parser: bool(true), description: 'Run the job workers on this node' },
+  PLANNING_CRON: { group: 'jobs', parser: text('*/15 * * * *', checkCron), description: 'Preventive planning schedule, in APP_TIMEZONE' },
+  OVERDUE_CRON: { group: 'jobs', parser: text('*/15 * * * *', checkCron), description: 'Overdue interventions follow-up schedule, in APP_TIMEZONE' },
+  CONTRATS_EXPIRE_CRON: { group: 'jobs', parser: text('0 1 * * *', checkCron), description: 'Contract expiry schedule, in APP_TIMEZONE' },
+  PURGE_CRON: { group: 'jobs', parser: text('30 3 * * *', checkCron), description: 'Retention purge schedule, in APP_TIMEZONE' },
+  PLANNING_LEAD_DAYS: { group: 'jobs', parser: int(0, 0), description: 'Create planned interventions this many days ahead' },
+  AUDIT_RETENTION_DAYS: { group: 'jobs', parser: int(365, 1), description: 'Audit log retention in days' },
+  LOGIN_ATTEMPTS_RETENTION_DAYS: { group: 'jobs', parser: int(90, 1), description: 'Login attempt retention in days' },
 
   LOG_LEVEL: { group: 'logging', parser: optionalOneOf(LOG_LEVELS), description: 'Log level (debug adds the embedded PostgreSQL server output)', defaultText: 'info, warn in test', example: 'debug' },
   LOG_FORMAT: {
@@ -257,8 +271,8 @@ export const VARIABLES = {
   ADMIN_USERNAME: { group: 'admin', parser: text('admin'), description: 'First admin username' },
   ADMIN_FULL_NAME: { group: 'admin', parser: text('Administrateur'), description: 'First admin full name' },
 
-  BACKUP_DIR: { group: 'backups', parser: text('./backups'), description: 'Backup directory', reserved: BACKUPS },
-  BACKUP_RETENTION_DAYS: { group: 'backups', parser: int(14, 1), description: 'Backup retention in days', reserved: BACKUPS },
+  BACKUP_DIR: { group: 'backups', parser: text('./backups'), description: 'Backup directory' },
+  BACKUP_RETENTION_DAYS: { group: 'backups', parser: int(14, 1), description: 'Backup retention in days' },
 } satisfies Record<string, Variable>;
 
 export type VariableName = keyof typeof VARIABLES;

@@ -39,7 +39,8 @@ export function createPool(connectionString: string, settings: PoolSettings, log
     options: `-c statement_timeout=${settings.statementTimeoutMs} -c TimeZone=UTC`,
     // The server bounds its statements, but a server that no longer answers at all (a network
     // partition) is bounded only here: the query fails, the client is dropped (docs/operations.md §3).
-    query_timeout: settings.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
+    // A statement timeout of 0 (operator commands: unbounded statements) means no client bound either.
+    ...(settings.statementTimeoutMs > 0 ? { query_timeout: settings.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS } : {}),
     keepAlive: true,
     types: typeParsers,
   });

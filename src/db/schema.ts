@@ -112,10 +112,10 @@ export const SESSION_REVOKED_REASON_VALUES = [
 ] as const;
 export type SessionRevokedReason = (typeof SESSION_REVOKED_REASON_VALUES)[number];
 
-export const LOGIN_ENDPOINT_VALUES = ['token', 'login', 'change_password', 'users_update'] as const;
+export const LOGIN_ENDPOINT_VALUES = ['token', 'login', 'change_password', 'users_update', 'mfa', 'mfa_disable'] as const;
 export type LoginEndpoint = (typeof LOGIN_ENDPOINT_VALUES)[number];
 
-export const LOGIN_REASON_VALUES = ['ok', 'bad_password', 'unknown_user', 'inactive', 'locked'] as const;
+export const LOGIN_REASON_VALUES = ['ok', 'bad_password', 'unknown_user', 'inactive', 'locked', 'bad_code', 'mfa_required'] as const;
 export type LoginReason = (typeof LOGIN_REASON_VALUES)[number];
 
 export const LOCKOUT_SCOPE_VALUES = ['account', 'ip'] as const;
@@ -454,6 +454,35 @@ interface LockoutsTable {
   last_failure_at: TimestampNullable;
   locked_until: TimestampNullable;
   updated_at: TimestampDefault;
+  /** ip rows: failures of the current streak per account key (migration 000030). */
+  account_failures: ColumnType<Record<string, number>, Record<string, number> | string | undefined, Record<string, number> | string>;
+}
+
+/** TOTP second factor (migration 000030, docs/security.md §3a). */
+interface UserMfaTable {
+  user_id: number;
+  /** `v1.` + base64url(nonce ‖ AES-256-GCM ciphertext ‖ tag). */
+  secret_encrypted: string;
+  created_at: TimestampDefault;
+  confirmed_at: TimestampNullable;
+  last_used_step: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+}
+
+interface MfaRecoveryCodesTable {
+  id: Generated<string>;
+  user_id: number;
+  code_hash: string;
+  created_at: TimestampDefault;
+  used_at: TimestampNullable;
+}
+
+interface MfaChallengesTable {
+  token_hash: string;
+  user_id: number;
+  endpoint: 'token' | 'login';
+  created_at: ColumnType<Date, Date, Date>;
+  expires_at: ColumnType<Date, Date, Date>;
+  used_at: TimestampNullable;
 }
 
 interface EmailOutboxTable {
@@ -490,8 +519,25 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   lockouts: LockoutsTable;
   email_outbox: EmailOutboxTable;
+  user_mfa: UserMfaTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
   intervention_status_counts: InterventionStatusCountsTable;
   intervention_creation_counts: InterventionCreationCountsTable;
+  job_runs: JobRunsTable;
+}
+
+/** The last run of each background job (migration 000020, docs/operations.md §6). */
+interface JobRunsTable {
+  job: string;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  duration_ms: number;
+  status: 'success' | 'failure';
+  error: string | null;
+  /** jsonb: the handler's figures (generated, skipped, sent…). */
+  summary: ColumnType<JsonObject, JsonObject | string | undefined, JsonObject | string>;
+  last_success_at: TimestampNullable;
 }
 
 /** Interventions created per 15-minute bucket (UTC wall clock), kept by triggers (migration 000004). */

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
   500: 'INTERNAL_SERVER_ERROR',
   503: 'SERVICE_UNAVAILABLE',
+  507: 'INSUFFICIENT_STORAGE',
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_CODES;
@@ -33,6 +34,7 @@ export const GENERIC_MESSAGES: Partial<Record<ErrorStatus, string>> = {
   431: 'En-têtes de requête trop volumineux',
   500: 'Une erreur interne est survenue.',
   503: 'Service temporairement indisponible.',
+  507: 'Espace de stockage insuffisant.',
 };
 
 /** One entry of a 422 `details` array. */

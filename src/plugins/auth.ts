@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route serves a user who must change a generated password first (docs/security.md §2). */
     allowPendingPasswordChange?: boolean;
+    /** The route serves a user whom MFA_REQUIRED_ROLES obliges to enrol a second factor first (docs/security.md §3a). */
+    allowPendingMfaEnrolment?: boolean;
   }
   interface FastifyRequest {
     /** Set by `authorize()`; null on the routes that need no authentication. */
@@ -49,8 +51,11 @@ export default fp(
     const { authenticator, audit } = app.services;
 
     const authenticate: onRequestAsyncHookHandler = async (request) => {
+      const { allowPendingPasswordChange, allowPendingMfaEnrolment } = request.routeOptions.config;
       request.actor = await authenticator.authenticate(request.headers.authorization, requestOrigin(request), {
-        allowPendingPasswordChange: request.routeOptions.config.allowPendingPasswordChange === true,
+        allowPendingPasswordChange: allowPendingPasswordChange === true,
+        // The routes open during a password change (me, the change, logout) stay open during an enrolment.
+        allowPendingMfaEnrolment: allowPendingMfaEnrolment === true || allowPendingPasswordChange === true,
       });
     };
     AUTHENTICATION_HOOKS.add(authenticate);

@@ -3,15 +3,13 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-
-/** Query parameters that must never reach a log line (signed download URLs). */
-const REDACTED_QUERY_PARAMS = new Set(['sig', 'exp', 'uid', 'access_token', 'token']);
+import { REDACTED_QUERY_PARAMS } from '../logger.js';
 
 export function redactPath(url: string): string {
   const [path, query] = url.split('?', 2) as [string, string | undefined];
   if (!query) return path;
   const kept = new URLSearchParams(query);
-  for (const name of [...kept.keys()]) if (REDACTED_QUERY_PARAMS.has(name)) kept.delete(name);
+  for (const name of [...kept.keys()]) if (REDACTED_QUERY_PARAMS.has(name.toLowerCase())) kept.delete(name);
   const rest = kept.toString();
   return rest ? `${path}?${rest}` : path;
 }

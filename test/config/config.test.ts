@@ -114,15 +114,15 @@ describe('production rules (docs/security.md §11)', () => {
     {
       rule: 'SECRET_KEY shorter than 32 bytes',
       variable: 'SECRET_KEY',
-      bad: { SECRET_KEY: 'abcdefghijklmnopqrstuvwxyz01234' },
-      fix: { SECRET_KEY: 'abcdefghijklmnopqrstuvwxyz012345' },
+      bad: { SECRET_KEY: 'c5gGRaKT2w5kRl4cccpns2-IDK4SiWO' },
+      fix: { SECRET_KEY: 'c5gGRaKT2w5kRl4cccpns2-IDK4SiWOG' },
       reason: /32 bytes/,
     },
     {
       rule: 'SECRET_KEY with fewer than 10 distinct characters',
       variable: 'SECRET_KEY',
       bad: { SECRET_KEY: 'abcdefghi'.repeat(5) },
-      fix: { SECRET_KEY: 'abcdefghij'.repeat(4) },
+      fix: { SECRET_KEY: 'c5gGRaKT2w5kRl4cccpns2-IDK4SiWOGqaNG3y2X' },
       reason: /10 distinct/,
     },
     {
@@ -276,6 +276,28 @@ describe('production rules (docs/security.md §11)', () => {
     { rule: 'PASSWORD_MIN_LENGTH below 8', variable: 'PASSWORD_MIN_LENGTH', bad: { PASSWORD_MIN_LENGTH: '7' }, fix: { PASSWORD_MIN_LENGTH: '8' }, reason: /at least 8/ },
     { rule: 'UPLOAD_MAX_MB above 100', variable: 'UPLOAD_MAX_MB', bad: { UPLOAD_MAX_MB: '101' }, fix: { UPLOAD_MAX_MB: '100' }, reason: /1 and 100/ },
     { rule: 'UPLOAD_MAX_MB below 1', variable: 'UPLOAD_MAX_MB', bad: { UPLOAD_MAX_MB: '0' }, fix: { UPLOAD_MAX_MB: '1' }, reason: />= 1/ },
+    // Issue 13, finding 3: weak keys and disabled protections.
+    { rule: 'SECRET_KEY a repeated block', variable: 'SECRET_KEY', bad: { SECRET_KEY: 'Xk3#pQ9!vZ'.repeat(4) }, fix: { SECRET_KEY }, reason: /repeated pattern/ },
+    { rule: 'SECRET_KEY a run of characters', variable: 'SECRET_KEY', bad: { SECRET_KEY: 'abcdefghijklmnopqrstuvwxyz012345' }, fix: { SECRET_KEY }, reason: /runs/ },
+    { rule: 'SECRET_KEY of low entropy', variable: 'SECRET_KEY', bad: { SECRET_KEY: 'aQaWaEaRaTaYaUaIaOaPaQaQaQaQaQaQ' }, fix: { SECRET_KEY }, reason: /entropy/ },
+    { rule: 'FILES_ENC_KEY of 32 zero bytes', variable: 'FILES_ENC_KEY', bad: { FILES_ENC_KEY: Buffer.alloc(32).toString('base64url') }, fix: { FILES_ENC_KEY: FILES_KEY }, reason: /all zero/ },
+    {
+      rule: 'FILES_ENC_KEY of counting bytes',
+      variable: 'FILES_ENC_KEY',
+      bad: { FILES_ENC_KEY: Buffer.from([...Array(32).keys()]).toString('base64url') },
+      fix: { FILES_ENC_KEY: FILES_KEY },
+      reason: /consecutive bytes/,
+    },
+    { rule: 'FILES_ENC_KEY of few byte values', variable: 'FILES_ENC_KEY', bad: { FILES_ENC_KEY: Buffer.from('q3x9m1z7k5p0w2cq3x9m1z7k5p0w2cxq').toString('base64url') }, fix: { FILES_ENC_KEY: FILES_KEY }, reason: /distinct byte/ },
+    { rule: 'TRUST_PROXY covering the whole IPv4 space', variable: 'TRUST_PROXY', bad: { TRUST_PROXY: '0.0.0.0/1,128.0.0.0/1' }, fix: { TRUST_PROXY: '10.0.0.0/8' }, reason: /wider than a private network.*SECURITY_OVERRIDES=TRUST_PROXY/ },
+    { rule: 'TRUST_PROXY a public /24', variable: 'TRUST_PROXY', bad: { TRUST_PROXY: '203.0.113.0/24' }, fix: { TRUST_PROXY: '203.0.113.16/28' }, reason: /X-Forwarded-For/ },
+    { rule: 'TRUST_PROXY an IPv6 /64', variable: 'TRUST_PROXY', bad: { TRUST_PROXY: '2001:db8::/64' }, fix: { TRUST_PROXY: '2001:db8::10,fd00::/8' }, reason: /\/124/ },
+    { rule: 'RATE_LIMIT_ENABLED=false', variable: 'RATE_LIMIT_ENABLED', bad: { RATE_LIMIT_ENABLED: 'false' }, fix: { RATE_LIMIT_ENABLED: 'true' }, reason: /disables the rate limit/ },
+    { rule: 'DOCS_ENABLED=true', variable: 'DOCS_ENABLED', bad: { DOCS_ENABLED: 'true' }, fix: { DOCS_ENABLED: undefined }, reason: /\/docs/ },
+    { rule: 'BRUTE_FORCE_MAX_FAILURES of 1,000,000', variable: 'BRUTE_FORCE_MAX_FAILURES', bad: { BRUTE_FORCE_MAX_FAILURES: '1000000' }, fix: { BRUTE_FORCE_MAX_FAILURES: '10' }, reason: /3 and 10/ },
+    { rule: 'BRUTE_FORCE_IP_MAX_FAILURES of 1,000,000', variable: 'BRUTE_FORCE_IP_MAX_FAILURES', bad: { BRUTE_FORCE_IP_MAX_FAILURES: '1000000' }, fix: { BRUTE_FORCE_IP_MAX_FAILURES: '100' }, reason: /3 and 100.*SECURITY_OVERRIDES/ },
+    { rule: 'BRUTE_FORCE_WINDOW_MINUTES of 1 minute', variable: 'BRUTE_FORCE_WINDOW_MINUTES', bad: { BRUTE_FORCE_WINDOW_MINUTES: '1' }, fix: { BRUTE_FORCE_WINDOW_MINUTES: '5' }, reason: /5 and 1440/ },
+    { rule: 'BRUTE_FORCE_LOCK_MINUTES of a day', variable: 'BRUTE_FORCE_LOCK_MINUTES', bad: { BRUTE_FORCE_LOCK_MINUTES: '1440' }, fix: { BRUTE_FORCE_LOCK_MINUTES: '60' }, reason: /1 and 60/ },
   ];
 
   for (const { rule, variable, bad, fix, reason } of RULES) {
@@ -289,6 +311,46 @@ describe('production rules (docs/security.md §11)', () => {
       assert.deepEqual(problemsOf(fixedEnv), [], 'fixing only this rule removes the problem');
     });
   }
+
+  test('issue 13: TRUST_PROXY=0.0.0.0/0 is refused in every environment, naming the variable (it used to crash at start)', () => {
+    for (const env of [{ ...VALID_PRODUCTION }, { ENVIRONMENT: 'development', ...DEV_KEYS }]) {
+      for (const everything of ['0.0.0.0/0', '::/0', '10.0.0.1,0.0.0.0/0']) {
+        const problems = problemsOf({ ...env, TRUST_PROXY: everything });
+        assert.deepEqual(problems.map(variableOf), ['TRUST_PROXY'], everything);
+        assert.match(problems[0]!, /whole address space/);
+      }
+    }
+  });
+
+  test('issue 13: SECURITY_OVERRIDES turns the overridable refusals into warnings, and only those', () => {
+    const env = { ...VALID_PRODUCTION, TRUST_PROXY: '203.0.113.0/24', RATE_LIMIT_ENABLED: 'false', DOCS_ENABLED: 'true', BRUTE_FORCE_IP_MAX_FAILURES: '500' };
+    assert.deepEqual(problemsOf(env).map(variableOf), ['TRUST_PROXY', 'RATE_LIMIT_ENABLED', 'DOCS_ENABLED', 'BRUTE_FORCE_IP_MAX_FAILURES']);
+    const accepted = loadConfig({ ...env, SECURITY_OVERRIDES: 'TRUST_PROXY,RATE_LIMIT_ENABLED,DOCS_ENABLED,BRUTE_FORCE_IP_MAX_FAILURES' }, OPTIONS);
+    assert.equal(accepted.config.rateLimit.enabled, false);
+    assert.deepEqual(accepted.warnings.map((w) => w.slice(0, w.indexOf(':'))), ['TRUST_PROXY', 'RATE_LIMIT_ENABLED', 'DOCS_ENABLED', 'BRUTE_FORCE_IP_MAX_FAILURES']);
+    assert.ok(accepted.warnings.every((w) => w.endsWith('(accepted by SECURITY_OVERRIDES)')));
+    // A weak key or an absurd account threshold is never accepted.
+    const problems = problemsOf({ ...VALID_PRODUCTION, SECURITY_OVERRIDES: 'FILES_ENC_KEY,BRUTE_FORCE_MAX_FAILURES' });
+    assert.deepEqual(problems.map(variableOf), ['SECURITY_OVERRIDES']);
+    assert.match(problems[0]!, /cannot be overridden/);
+  });
+
+  test('issue 13: proxies inside private networks, or a few public addresses, are accepted', () => {
+    for (const proxies of ['127.0.0.1', '10.0.0.0/8', '172.16.0.0/12,192.168.1.0/24', '100.64.0.0/10', 'fd00::/8', '::1', '203.0.113.7', '198.51.100.0/28', '2001:db8::/124']) {
+      assert.deepEqual(problemsOf({ ...VALID_PRODUCTION, TRUST_PROXY: proxies }), [], proxies);
+    }
+    assert.deepEqual(problemsOf({ ...VALID_PRODUCTION, TRUST_PROXY: '10.0.0.0/7' }).map(variableOf), ['TRUST_PROXY'], 'wider than 10/8');
+  });
+
+  test('issue 13: MFA_REQUIRED_ROLES is admin in production by default, none elsewhere, and none on request', () => {
+    assert.deepEqual(loadConfig(VALID_PRODUCTION, OPTIONS).config.auth.mfaRequiredRoles, ['admin']);
+    assert.deepEqual(loadConfig({ ENVIRONMENT: 'development', ...DEV_KEYS }, OPTIONS).config.auth.mfaRequiredRoles, []);
+    const none = loadConfig({ ...VALID_PRODUCTION, MFA_REQUIRED_ROLES: 'none' }, OPTIONS);
+    assert.deepEqual(none.config.auth.mfaRequiredRoles, []);
+    assert.match(none.warnings.join('\n'), /MFA_REQUIRED_ROLES: admins may sign in without a second factor/);
+    assert.deepEqual(loadConfig({ ...VALID_PRODUCTION, MFA_REQUIRED_ROLES: 'admin,responsable' }, OPTIONS).config.auth.mfaRequiredRoles, ['admin', 'responsable']);
+    assert.deepEqual(problemsOf({ ...VALID_PRODUCTION, MFA_REQUIRED_ROLES: 'superadmin' }).map(variableOf), ['MFA_REQUIRED_ROLES']);
+  });
 
   test('an http:// origin that is not localhost is only a warning; localhost is not', () => {
     const plain = loadConfig({ ...VALID_PRODUCTION, CORS_ALLOW_ORIGINS: 'http://erp.mif.example' }, OPTIONS);
@@ -359,7 +421,7 @@ describe('production rules (docs/security.md §11)', () => {
     assert.equal(config.log.level, 'info');
     assert.equal(config.docsEnabled, false);
     assert.equal(config.rateLimit.enabled, true);
-    const overridden = loadConfig({ ...VALID_PRODUCTION, DOCS_ENABLED: 'on', RATE_LIMIT_ENABLED: 'off' }, OPTIONS).config;
+    const overridden = loadConfig({ ...VALID_PRODUCTION, DOCS_ENABLED: 'on', RATE_LIMIT_ENABLED: 'off', SECURITY_OVERRIDES: 'DOCS_ENABLED,RATE_LIMIT_ENABLED' }, OPTIONS).config;
     assert.equal(overridden.docsEnabled, true);
     assert.equal(overridden.rateLimit.enabled, false);
   });
@@ -424,6 +486,7 @@ describe('development and test', () => {
       bruteForceIpMaxFailures: 5,
       bruteForceWindowMinutes: 15,
       bruteForceLockMinutes: 5,
+      mfaRequiredRoles: [],
     });
     assert.deepEqual(config.rateLimit, { enabled: false, perMinute: 120, authPerMinute: 30, redisUrl: null });
     assert.deepEqual(config.trustProxy, []);
@@ -456,6 +519,9 @@ describe('development and test', () => {
     assert.deepEqual(config.jobs, {
       enableScheduler: true,
       planningCron: '*/15 * * * *',
+      overdueCron: '*/15 * * * *',
+      contratsExpireCron: '0 1 * * *',
+      purgeCron: '30 3 * * *',
       planningLeadDays: 0,
       auditRetentionDays: 365,
       loginAttemptsRetentionDays: 90,
@@ -549,6 +615,9 @@ describe('development and test', () => {
     ['REDIS_URL', 'http://cache'],
     ['PLANNING_CRON', '* * *'],
     ['PLANNING_CRON', '0 25 * * *'],
+    ['OVERDUE_CRON', '*/0 * * * *'],
+    ['CONTRATS_EXPIRE_CRON', '0 1 * *'],
+    ['PURGE_CRON', '30 3 32 * *'],
     ['EMAILS_FROM_EMAIL', 'not-an-address'],
     ['LOG_ROTATE_SIZE', 'big'],
   ];

@@ -117,7 +117,16 @@ describe('variable table', () => {
 
   test('production ranges are declared on integer variables only', () => {
     const ranged = SPECS.filter(([, spec]) => spec.production !== undefined);
-    assert.deepEqual(ranged.map(([name]) => name), ['ACCESS_TOKEN_EXPIRE_MINUTES', 'REFRESH_TOKEN_EXPIRE_DAYS', 'PASSWORD_MIN_LENGTH', 'UPLOAD_MAX_MB']);
+    assert.deepEqual(ranged.map(([name]) => name), [
+      'ACCESS_TOKEN_EXPIRE_MINUTES',
+      'REFRESH_TOKEN_EXPIRE_DAYS',
+      'PASSWORD_MIN_LENGTH',
+      'BRUTE_FORCE_MAX_FAILURES',
+      'BRUTE_FORCE_IP_MAX_FAILURES',
+      'BRUTE_FORCE_WINDOW_MINUTES',
+      'BRUTE_FORCE_LOCK_MINUTES',
+      'UPLOAD_MAX_MB',
+    ]);
     for (const [name, spec] of ranged) assert.ok(spec.parser.type.startsWith('integer'), name);
   });
 });

@@ -6,7 +6,9 @@ import type { Role } from '../../src/db/schema.js';
 import type { TestApp } from '../helpers/app.js';
 import { login, seedUser, type Tokens } from '../helpers/auth.js';
 import { insertClient, insertCompetence, insertContrat, insertEquipement, insertIntervention, insertTechnicien, insertUserRow } from '../helpers/fixtures.js';
+import { generate } from 'otplib';
 import { call } from '../helpers/http.js';
+import { multipart, pdfBytes } from '../modules/documents/support.js';
 import { uniqueSuffix, type World } from './world.js';
 
 export interface Exchange {
@@ -15,6 +17,8 @@ export interface Exchange {
   params?: Record<string, string | number>;
   query?: Record<string, string>;
   body?: unknown;
+  /** A body that is not JSON (a multipart upload): sent as is; `body` then stays undefined. */
+  raw?: { payload: Buffer; contentType: string };
   /** The success status the request must get. */
   status: number;
 }
@@ -27,8 +31,29 @@ async function throwaway(t: TestApp, role: Role = 'technicien') {
   return { user, tokens: await login(t, user) };
 }
 
+/** A throwaway user with a confirmed second factor (docs/security.md §3a): its session and recovery codes. */
+async function withFactor(t: TestApp) {
+  const { user, tokens } = await throwaway(t);
+  const { secret } = (await call(t, 'POST', '/api/v1/auth/mfa/enroll', { as: tokens })).json();
+  const otp = await generate({ secret, epoch: Math.floor(t.app.clock.now().getTime() / 1000) });
+  const { recovery_codes } = (await call(t, 'POST', '/api/v1/auth/mfa/confirm', { as: tokens, payload: { otp } })).json();
+  return { user, tokens, secret: secret as string, recoveryCodes: recovery_codes as string[] };
+}
+
 async function newNotification(t: TestApp, w: World): Promise<number> {
   const response = await call(t, 'POST', '/api/v1/notifications/', { as: w.tokens.admin, payload: { type: 'rappel', canal: 'email', user_id: w.users.client.id } });
+  return response.json().id;
+}
+
+/** A multipart upload of a small PDF (docs/api.md §4.8). */
+function pdfUpload(): NonNullable<Exchange['raw']> {
+  const body = multipart([{ name: 'file', filename: 'rapport.pdf', content: pdfBytes(), type: 'application/pdf' }]);
+  return { payload: body.payload, contentType: body.headers['content-type']! };
+}
+
+async function newDocument(t: TestApp, w: World): Promise<number> {
+  const raw = pdfUpload();
+  const response = await call(t, 'POST', `/api/v1/documents/?intervention_id=${w.interventionId}`, { as: w.tokens.admin, headers: { 'content-type': raw.contentType }, payload: raw.payload });
   return response.json().id;
 }
 
@@ -36,6 +61,7 @@ const read = (as: Role, query: Record<string, string> = {}): ExchangeFactory => 
 
 export const EXCHANGES: Record<string, ExchangeFactory> = {
   'GET /api/v1/health': read('admin'),
+  'GET /api/v1/health/detailed': read('admin'),
   'GET /api/v1/health/live': async () => ({ as: null, status: 200 }),
   'GET /api/v1/live': async () => ({ as: null, status: 200 }),
   'GET /api/v1/health/ready': async () => ({ as: null, status: 200 }),
@@ -53,6 +79,23 @@ export const EXCHANGES: Record<string, ExchangeFactory> = {
   },
   'POST /api/v1/auth/logout-all': async (t) => ({ as: (await throwaway(t)).tokens, status: 200 }),
   'GET /api/v1/auth/me': read('technicien'),
+  'GET /api/v1/auth/mfa': read('technicien'),
+  'POST /api/v1/auth/mfa/enroll': async (t) => ({ as: (await throwaway(t)).tokens, status: 200 }),
+  'POST /api/v1/auth/mfa/confirm': async (t) => {
+    const { tokens } = await throwaway(t);
+    const { secret } = (await call(t, 'POST', '/api/v1/auth/mfa/enroll', { as: tokens })).json();
+    return { as: tokens, body: { otp: await generate({ secret, epoch: Math.floor(t.app.clock.now().getTime() / 1000) }) }, status: 200 };
+  },
+  'POST /api/v1/auth/mfa/verify': async (t) => {
+    const { user, recoveryCodes } = await withFactor(t);
+    const step = await call(t, 'POST', '/api/v1/auth/token', { as: null, payload: { email: user.email, password: user.password } });
+    return { as: null, body: { mfa_token: step.json().error.details.mfa_token, otp: recoveryCodes[0] }, status: 200 };
+  },
+  'POST /api/v1/auth/mfa/disable': async (t) => {
+    const { user, tokens, recoveryCodes } = await withFactor(t);
+    return { as: tokens, body: { password: user.password, otp: recoveryCodes[0] }, status: 200 };
+  },
+  'POST /api/v1/users/{user_id}/mfa/reset': async (t) => ({ as: 'admin', params: { user_id: (await withFactor(t)).user.id }, status: 200 }),
   'POST /api/v1/auth/change-password': async (t) => {
     const { user, tokens } = await throwaway(t);
     return { as: tokens, body: { current_password: user.password, new_password: `Change#${uniqueSuffix()}Pass` }, status: 200 };
@@ -145,6 +188,13 @@ export const EXCHANGES: Record<string, ExchangeFactory> = {
   'DELETE /api/v1/notifications/{notification_id}': async (t, w) => ({ as: 'admin', params: { notification_id: await newNotification(t, w) }, status: 200 }),
 
   'GET /api/v1/dashboard/stats': read('client'),
+
+  'POST /api/v1/documents/': async (_t, w) => ({ as: 'technicien', query: { intervention_id: String(w.interventionId) }, raw: pdfUpload(), status: 201 }),
+  'POST /api/v1/documents/upload': async (_t, w) => ({ as: 'admin', query: { intervention_id: String(w.interventionId) }, raw: pdfUpload(), status: 201 }),
+  'GET /api/v1/documents/': read('client', { mime: 'application/pdf', sort: '-date_upload' }),
+  'GET /api/v1/documents/{intervention_id}': async (_t, w) => ({ as: 'technicien', params: { intervention_id: w.interventionId }, status: 200 }),
+  'GET /api/v1/documents/{document_id}/download': async (t, w) => ({ as: 'client', params: { document_id: await newDocument(t, w) }, status: 200 }),
+  'DELETE /api/v1/documents/{document_id}': async (t, w) => ({ as: 'admin', params: { document_id: await newDocument(t, w) }, status: 200 }),
 };
 
 /** The creation routes whose body holds a unique value: sending the same body twice is a duplicate (409). */

@@ -207,6 +207,14 @@ function isUnknownRoute(outcome: Outcome): boolean {
   return (outcome.statusCode === 404 && outcome.body.includes('"Ressource introuvable"')) || outcome.statusCode === 405;
 }
 
+/**
+ * Node's own 431 for a request line and headers over 16 KiB (a hostile query sent through the socket):
+ * answered before any route, documented once for all routes (docs/api.md §2), not per operation.
+ */
+function isHeaderLimitRefusal(outcome: Outcome): boolean {
+  return outcome.statusCode === 431 && outcome.body.includes('REQUEST_HEADER_FIELDS_TOO_LARGE');
+}
+
 describe('fuzz of every documented operation', () => {
   let world: World;
   let contract: Contract;
@@ -261,7 +269,7 @@ describe('fuzz of every documented operation', () => {
       if (outcome.statusCode >= 500) problems.push(`status ${outcome.statusCode}`);
       const envelope = envelopeProblem(outcome);
       if (envelope) problems.push(envelope);
-      if (!isUnknownRoute(outcome)) {
+      if (!isUnknownRoute(outcome) && !isHeaderLimitRefusal(outcome)) {
         const violations: Violation[] = [...contract.checkResponse(op, outcome)];
         if (outcome.statusCode < 300) violations.push(...contract.checkAcceptedRequest(op, { params: request.params, query: request.query, contentType: request.headers['content-type'], body: request.body }));
         problems.push(...violations.map((v) => v.problem));

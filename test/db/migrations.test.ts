@@ -37,8 +37,10 @@ const DOMAIN_TABLES = [
   'email_outbox',
 ];
 
-/** Technical tables beyond docs/domain.md: per-status counters kept by triggers (migration 000003). */
-const TECHNICAL_TABLES = ['intervention_creation_counts', 'intervention_status_counts'];
+/** The second factor's tables (migration 000030, docs/security.md §3a). */
+const MFA_TABLES = ['mfa_challenges', 'mfa_recovery_codes', 'user_mfa'];
+/** Technical tables beyond docs/domain.md: counters kept by triggers (migrations 000003-4), the jobs' last runs (000020), the second factor (000030). */
+const TECHNICAL_TABLES = ['intervention_creation_counts', 'intervention_status_counts', 'job_runs', ...MFA_TABLES];
 const ALL_TABLES = [...DOMAIN_TABLES, ...TECHNICAL_TABLES].sort();
 
 /** docs/domain.md §2, verbatim. */
@@ -65,8 +67,8 @@ const DOMAIN_ENUMS = {
   outbox_status: ['pending', 'sending', 'sent', 'failed'],
   // Closed lists from the table notes of §3.
   revoked_reason: ['logout', 'logout_all', 'reuse_detected', 'password_changed', 'password_reset', 'user_deactivated', 'admin_revoked'],
-  login_endpoint: ['token', 'login', 'change_password', 'users_update'],
-  login_reason: ['ok', 'bad_password', 'unknown_user', 'inactive', 'locked'],
+  login_endpoint: ['token', 'login', 'change_password', 'users_update', 'mfa', 'mfa_disable'],
+  login_reason: ['ok', 'bad_password', 'unknown_user', 'inactive', 'locked', 'bad_code', 'mfa_required'],
   lockout_scope: ['account', 'ip'],
 } as const;
 
@@ -161,9 +163,14 @@ const DOMAIN_COLUMNS: Record<string, string> = {
   login_attempts: `id bigint ! | created_at timestamptz ! | identifier varchar(255) ! | user_id integer | ip inet | endpoint text ! |
     success boolean ! | reason text`,
   lockouts: `scope text ! | key varchar(255) ! | failures integer ! | last_failure_at timestamptz | locked_until timestamptz |
-    updated_at timestamptz !`,
+    updated_at timestamptz ! | account_failures jsonb !`,
+  user_mfa: `user_id integer ! | secret_encrypted text ! | created_at timestamptz ! | confirmed_at timestamptz | last_used_step bigint`,
+  mfa_recovery_codes: `id bigint ! | user_id integer ! | code_hash char(64) ! | created_at timestamptz ! | used_at timestamptz`,
+  mfa_challenges: `token_hash char(64) ! | user_id integer ! | endpoint text ! | created_at timestamptz ! | expires_at timestamptz ! | used_at timestamptz`,
   intervention_status_counts: `statut text ! | priorite text ! | total bigint !`,
   intervention_creation_counts: `bucket timestamp_naive ! | total bigint !`,
+  job_runs: `job varchar(64) ! | started_at timestamptz ! | finished_at timestamptz ! | duration_ms integer ! | status text ! |
+    error varchar(1000) | summary jsonb ! | last_success_at timestamptz`,
   email_outbox: `id bigint ! | notification_id integer | to_address varchar(255) ! | subject varchar(255) ! | body_text text ! |
     body_html text ! | status text ! | attempts integer ! | next_attempt_at timestamptz ! | last_error varchar(1000) |
     created_at timestamptz ! | sent_at timestamptz`,
@@ -199,6 +206,9 @@ const DOMAIN_FOREIGN_KEYS = [
   'audit_events.actor_user_id → users SET NULL',
   'login_attempts.user_id → users SET NULL',
   'email_outbox.notification_id → notifications SET NULL',
+  'user_mfa.user_id → users CASCADE',
+  'mfa_recovery_codes.user_id → users CASCADE',
+  'mfa_challenges.user_id → users CASCADE',
 ].sort();
 
 /** Indexes listed by docs/domain.md (and the list queries of docs/api.md): table → leading key columns. */
@@ -569,7 +579,7 @@ describe('schema catalogue matches docs/domain.md', () => {
       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.attname = 'id'
         AND c.relname NOT LIKE 'kysely\\_%'
     `.execute(testDb.db);
-    const bigintTables = ['audit_events', 'login_attempts', 'refresh_tokens', 'email_outbox', 'historiques_interventions'];
+    const bigintTables = ['audit_events', 'login_attempts', 'refresh_tokens', 'email_outbox', 'historiques_interventions', 'mfa_recovery_codes'];
     for (const row of result.rows) {
       if (row.table === 'sessions') {
         assert.equal(row.type, 'uuid');
@@ -582,7 +592,7 @@ describe('schema catalogue matches docs/domain.md', () => {
     // Every table except the two with a composite primary key has an id.
     assert.deepEqual(
       result.rows.map((row) => row.table).sort(),
-      DOMAIN_TABLES.filter((table) => table !== 'technicien_competence' && table !== 'lockouts').sort(),
+      [...DOMAIN_TABLES, 'mfa_recovery_codes'].filter((table) => table !== 'technicien_competence' && table !== 'lockouts').sort(),
     );
   });
 

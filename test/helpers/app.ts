@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import type { FastifyPluginAsync } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { AppConfig } from '../../src/config/types.js';
 import type { Services } from '../../src/container.js';
@@ -33,6 +33,8 @@ export function testConfig(env: Record<string, string | undefined>): AppConfig {
       SECRET_KEY: TEST_SECRET_KEY,
       FILES_ENC_KEY: TEST_FILES_ENC_KEY,
       LOG_LEVEL: 'silent',
+      // The job runner is started by the tests that exercise it (test/jobs/); the others call the services.
+      ENABLE_SCHEDULER: 'false',
       ...env,
     },
     { cwd: repoRoot, passwordPolicy: checkPassword },
@@ -56,6 +58,7 @@ export interface TestAppOptions extends Pick<RuntimeOptions, 'clock' | 'hasher'>
   extraRoutes?: FastifyPluginAsync;
   /** The built web application to serve (src/plugins/web-app.ts); none by default. */
   webRoot?: string | null;
+  jobs?: BuildOptions['jobs'];
   logger?: Logger;
   /** Reuse a database (e.g. two app instances on one database); it is then not dropped by close(). */
   database?: TestDatabase;
@@ -67,7 +70,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const dataDir = await makeTempDir();
   const config = testConfig({ DATABASE_URL: database.connectionString, DATA_DIR: dataDir, ...options.env });
   const runtime = await openRuntime(config, { logger: options.logger ?? pino({ level: 'silent' }), clock: options.clock, hasher: options.hasher });
-  const app = await buildApp(runtime, { extraRoutes: options.extraRoutes, webRoot: options.webRoot ?? null });
+    const app = await buildApp(runtime, { extraRoutes: options.extraRoutes, webRoot: options.webRoot ?? null, jobs: options.jobs });
   return {
     app,
     db: runtime.db,

@@ -4,6 +4,7 @@
 import type { Role } from '../../src/db/schema.js';
 import { SYSTEM_ACTOR, type Actor } from '../../src/lib/actor.js';
 import type { Clock } from '../../src/lib/clock.js';
+import { argon2Hasher, type PasswordHasher } from '../../src/modules/auth/password-hash.js';
 import type { TestApp } from './app.js';
 
 export class FakeClock implements Clock {
@@ -69,4 +70,17 @@ export async function login(t: Pick<TestApp, 'app'>, user: { email: string; pass
 
 export function bearer(tokens: Tokens | string): { authorization: string } {
   return { authorization: `Bearer ${typeof tokens === 'string' ? tokens : tokens.access_token}` };
+}
+
+/** The real argon2 hasher, counting its verifications (brute force must not verify while locked). */
+export function countingHasher(): PasswordHasher & { verifications: number } {
+  const hasher = {
+    verifications: 0,
+    hash: (password: string) => argon2Hasher.hash(password),
+    verify: (hash: string, password: string) => {
+      hasher.verifications++;
+      return argon2Hasher.verify(hash, password);
+    },
+  };
+  return hasher;
 }

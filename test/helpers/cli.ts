@@ -1,5 +1,5 @@
 /**
- * Runs an operator script (`scripts/<name>.ts`) as the operator would: a child process with a test
+ * Runs an operator script (`scripts/<name>.ts`, or a `.sh` through bash) as the operator would: a child process with a test
  * configuration pointing at a test database.
  */
 import { spawn } from 'node:child_process';
@@ -21,7 +21,8 @@ export function runScript(
   options: { databaseUrl?: string; dataDir: string; env?: Record<string, string>; stdin?: string },
 ): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}`, ...args], {
+    const command = script.endsWith('.sh') ? ['bash', `scripts/${script}`] : [process.execPath, '--import', 'tsx', `scripts/${script}`];
+    const child = spawn(command[0]!, [...command.slice(1), ...args], {
       cwd: repoRoot,
       env: {
         PATH: process.env.PATH,

@@ -18,8 +18,9 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
+/** `env.PORT`, when given, is kept (a node restarted on its address); otherwise a free port is chosen. */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const port = await findFreePort();
+  const port = env.PORT ? Number(env.PORT) : await findFreePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: repoRoot,
     env: {

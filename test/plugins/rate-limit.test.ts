@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyPluginAsync, FastifyRequest, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -11,6 +9,7 @@ import { isRateLimitExempt } from '../../src/plugins/rate-limit.js';
 import { createTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { findFreePort } from '../../src/db/embedded.js';
+import { hasRedisServer, startRedis } from '../helpers/redis.js';
 
 const testRoutes: FastifyPluginAsync = async (app) => {
   app.get('/test/ping', async () => ({ pong: true }));
@@ -233,43 +232,6 @@ describe('rate limiting is off by default outside production', () => {
     }
   });
 });
-
-// ---------------------------------------------------------------------------------------------
-// Redis: a real redis-server on a free loopback port.
-
-function hasRedisServer(): boolean {
-  const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
-  return !probe.error;
-}
-
-async function startRedis(port?: number): Promise<{ url: string; port: number; process: ChildProcess; stop(): Promise<void> }> {
-  port ??= await findFreePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  probe.on('error', () => undefined);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await probe.connect();
-      assert.equal(await probe.ping(), 'PONG');
-      break;
-    } catch (error) {
-      if (attempt > 50 || child.exitCode !== null) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  probe.disconnect();
-  return {
-    url,
-    port,
-    process: child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    },
-  };
-}
 
 /** A pino logger writing into an array, to assert the error logged when Redis is down. */
 function capturingLogger(lines: Record<string, unknown>[]) {

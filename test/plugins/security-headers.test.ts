@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateFilesKey, generateSecretKey } from '../../src/config/keys.js';
 import { describe, test } from 'node:test';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -153,8 +154,12 @@ describe('HSTS (production only)', () => {
     const production = await createTestApp({
       env: {
         ENVIRONMENT: 'production',
+        // Production refuses the test keys (a counting FILES_ENC_KEY, a run-heavy SECRET_KEY).
+        SECRET_KEY: generateSecretKey(),
+        FILES_ENC_KEY: generateFilesKey(),
         CORS_ALLOW_ORIGINS: 'https://erp.mif.example',
         RATE_LIMIT_ENABLED: 'false',
+        SECURITY_OVERRIDES: 'RATE_LIMIT_ENABLED',
         LOG_LEVEL: 'silent',
       },
       extraRoutes: testRoutes,

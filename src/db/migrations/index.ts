@@ -11,6 +11,8 @@ import * as m2026_12_04_000002 from './2026_12_04_000002_interventions_date_clot
 import * as m2026_12_04_000003 from './2026_12_04_000003_intervention_status_counts.js';
 import * as m2026_12_04_000004 from './2026_12_04_000004_intervention_creation_counts.js';
 import * as m2026_12_07_000005 from './2026_12_07_000005_users_must_change_password.js';
+import * as m2026_12_07_000020 from './2026_12_07_000020_job_runs.js';
+import * as m2026_12_07_000030 from './2026_12_07_000030_two_factor_and_lockout_accounts.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_12_04_000001_initial_schema': m2026_12_04_000001,
@@ -18,6 +20,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_000003_intervention_status_counts': m2026_12_04_000003,
   '2026_12_04_000004_intervention_creation_counts': m2026_12_04_000004,
   '2026_12_07_000005_users_must_change_password': m2026_12_07_000005,
+  '2026_12_07_000020_job_runs': m2026_12_07_000020,
+  '2026_12_07_000030_two_factor_and_lockout_accounts': m2026_12_07_000030,
 };
 
 /** A Kysely `MigrationProvider` over the static list above (defaults to `migrations`). */

@@ -6,6 +6,7 @@
 import type { Actor, RequestOrigin } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
+import { ENROLMENT_REQUIRED, mustEnrol } from './mfa-policy.js';
 import type { AuthRepository } from './repository.js';
 import { verifyAccessToken, type AuthSettings } from './tokens.js';
 
@@ -26,9 +27,13 @@ export class Authenticator {
 
   /**
    * The Actor of an `Authorization` header value; 401 for anything but a valid, live session, 403
-   * when the user must change a generated password, unless the route serves that change.
+   * when the user must change a generated password or enrol a second factor, unless the route serves that.
    */
-  async authenticate(header: string | undefined, origin: RequestOrigin, options: { allowPendingPasswordChange?: boolean } = {}): Promise<Actor> {
+  async authenticate(
+    header: string | undefined,
+    origin: RequestOrigin,
+    options: { allowPendingPasswordChange?: boolean; allowPendingMfaEnrolment?: boolean } = {},
+  ): Promise<Actor> {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) throw AppError.unauthorized('Non authentifié');
     const now = this.deps.clock.now();
@@ -43,6 +48,10 @@ export class Authenticator {
       throw AppError.unauthorized(INVALID_TOKEN);
     }
     if (principal.mustChangePassword && !options.allowPendingPasswordChange) throw AppError.forbidden(PASSWORD_CHANGE_REQUIRED);
+    // MFA_REQUIRED_ROLES: the session may only enrol (docs/security.md §3a).
+    if (mustEnrol(principal.role, this.deps.settings.mfaRequiredRoles, principal.hasConfirmedMfa) && !options.allowPendingMfaEnrolment) {
+      throw AppError.forbidden(ENROLMENT_REQUIRED);
+    }
     return {
       userId: principal.id,
       role: principal.role,

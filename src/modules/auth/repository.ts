@@ -18,6 +18,8 @@ export interface Principal {
   technicienId: number | null;
   tokensValidAfter: Date | null;
   mustChangePassword: boolean;
+  /** A confirmed TOTP second factor (docs/security.md §3a). */
+  hasConfirmedMfa: boolean;
   sessionRevokedAt: Date | null;
   sessionExpiresAt: Date | null;
 }
@@ -37,6 +39,7 @@ export interface Account {
   username: string;
   email: string;
   role: Role;
+  isActive: boolean;
   hashedPassword: string;
 }
 
@@ -90,12 +93,21 @@ export interface LockoutRow extends LockoutId {
   failures: number;
   lastFailureAt: Date | null;
   lockedUntil: Date | null;
+  /** ip rows: failures of the current streak per account key. */
+  accountFailures: Record<string, number>;
 }
 
-const LOCKOUT_COLUMNS = ['scope', 'key', 'failures', 'last_failure_at', 'locked_until'] as const;
+const LOCKOUT_COLUMNS = ['scope', 'key', 'failures', 'last_failure_at', 'locked_until', 'account_failures'] as const;
 
-function toLockoutRow(row: { scope: LockoutScope; key: string; failures: number; last_failure_at: Date | null; locked_until: Date | null }): LockoutRow {
-  return { scope: row.scope, key: row.key, failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until };
+function toLockoutRow(row: {
+  scope: LockoutScope;
+  key: string;
+  failures: number;
+  last_failure_at: Date | null;
+  locked_until: Date | null;
+  account_failures: Record<string, number>;
+}): LockoutRow {
+  return { scope: row.scope, key: row.key, failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until, accountFailures: row.account_failures };
 }
 
 export class AuthRepository {
@@ -108,7 +120,9 @@ export class AuthRepository {
       .selectFrom('users as u')
       .leftJoin('sessions as s', (join) => join.onRef('s.user_id', '=', 'u.id').on('s.id', '=', sql<string>`${sessionId}::uuid`))
       .leftJoin('techniciens as t', 't.user_id', 'u.id')
+      .leftJoin('user_mfa as m', 'm.user_id', 'u.id')
       .select([
+        'm.confirmed_at as mfa_confirmed_at',
         'u.id',
         'u.username',
         'u.email',
@@ -137,6 +151,7 @@ export class AuthRepository {
       technicienId: row.technicien_id,
       tokensValidAfter: row.tokens_valid_after,
       mustChangePassword: row.must_change_password,
+      hasConfirmedMfa: row.mfa_confirmed_at !== null,
       sessionRevokedAt: row.session_id ? row.revoked_at : null,
       sessionExpiresAt: row.session_id ? row.expires_at : null,
     };
@@ -159,8 +174,8 @@ export class AuthRepository {
   }
 
   async findAccount(userId: number): Promise<Account | null> {
-    const row = await this.db.selectFrom('users').select(['id', 'username', 'email', 'role', 'hashed_password']).where('id', '=', userId).executeTakeFirst();
-    return row ? { id: row.id, username: row.username, email: row.email, role: row.role, hashedPassword: row.hashed_password } : null;
+    const row = await this.db.selectFrom('users').select(['id', 'username', 'email', 'role', 'is_active', 'hashed_password']).where('id', '=', userId).executeTakeFirst();
+    return row ? { id: row.id, username: row.username, email: row.email, role: row.role, isActive: row.is_active, hashedPassword: row.hashed_password } : null;
   }
 
   async recordSuccessfulLogin(userId: number, now: Date, rehashed: string | null): Promise<void> {
@@ -169,6 +184,11 @@ export class AuthRepository {
       .set({ last_login: now, ...(rehashed ? { hashed_password: rehashed } : {}) })
       .where('id', '=', userId)
       .execute();
+  }
+
+  /** A stored hash with older parameters, replaced after a correct password (docs/security.md §2). */
+  async replacePasswordHash(userId: number, hashedPassword: string): Promise<void> {
+    await this.db.updateTable('users').set({ hashed_password: hashedPassword }).where('id', '=', userId).execute();
   }
 
   async updatePassword(userId: number, hashedPassword: string, now: Date): Promise<void> {
@@ -294,16 +314,6 @@ export class AuthRepository {
       .execute();
   }
 
-  async findLockouts(keys: readonly LockoutId[]): Promise<LockoutRow[]> {
-    if (keys.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('lockouts')
-      .select(LOCKOUT_COLUMNS)
-      .where((eb) => eb.or(keys.map((k) => eb.and([eb('scope', '=', k.scope), eb('key', '=', k.key)]))))
-      .execute();
-    return rows.map(toLockoutRow);
-  }
-
   /** Locks the lockout row of a key for the rest of the transaction, creating it when absent. */
   async lockLockoutRow(id: LockoutId, now: Date): Promise<LockoutRow> {
     await this.db
@@ -324,15 +334,15 @@ export class AuthRepository {
   async saveLockout(row: LockoutRow, now: Date): Promise<void> {
     await this.db
       .updateTable('lockouts')
-      .set({ failures: row.failures, last_failure_at: row.lastFailureAt, locked_until: row.lockedUntil, updated_at: now })
+      .set({
+        failures: row.failures,
+        last_failure_at: row.lastFailureAt,
+        locked_until: row.lockedUntil,
+        account_failures: JSON.stringify(row.accountFailures),
+        updated_at: now,
+      })
       .where('scope', '=', row.scope)
       .where('key', '=', row.key)
       .execute();
-  }
-
-  async clearLockouts(keys: readonly LockoutId[], now: Date): Promise<void> {
-    for (const k of keys) {
-      await this.db.updateTable('lockouts').set({ failures: 0, updated_at: now }).where('scope', '=', k.scope).where('key', '=', k.key).execute();
-    }
   }
 }

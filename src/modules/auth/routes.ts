@@ -68,7 +68,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/logout-all',
-    { onRequest: app.authorize(), config: { ...duringPasswordChange, refreshCookie: 'clear' }, schema: { tags, summary: 'Ferme toutes les sessions', response: withErrors({ 200: MessageSchema }) } },
+    { onRequest: app.authorize(), config: { ...duringPasswordChange, refreshCookie: 'clear' }, schema: { tags, summary: 'Ferme toutes les sessions', consumes: FORM, response: withErrors({ 200: MessageSchema }) } },
     async (request) => {
       await auth.logoutAll(request.actor!);
       return { message: 'Toutes les sessions ont été fermées' };

@@ -11,10 +11,13 @@ import { AppError } from '../../lib/errors.js';
 import type { AuditRepository } from '../audit/repository.js';
 import { auditRow, type AuditService, type AuditSubject } from '../audit/service.js';
 import { INVALID_TOKEN } from './authenticator.js';
-import { applyFailure, lockoutKeys, lockoutPolicy, longestLock, tooManyAttempts, type FailureOutcome, type LockoutKey } from './brute-force.js';
+import type { AttemptGuard, Claim } from './attempt-guard.js';
+import { tooManyAttempts } from './brute-force.js';
+import { MFA_CHALLENGE_SECONDS, mfaRequired } from './mfa-policy.js';
+import type { MfaRepository } from './mfa-repository.js';
 import { dummyPasswordHash, needsRehash, type PasswordHasher } from './password-hash.js';
 import type { PasswordService } from './password-service.js';
-import type { Account, AuthRepository } from './repository.js';
+import type { AuthRepository, LoginCandidate } from './repository.js';
 import type { TokenPair } from './schemas.js';
 import { accessTokenLifetimeSeconds, hashRefreshToken, newRefreshToken, signAccessToken, type AuthSettings } from './tokens.js';
 
@@ -27,11 +30,12 @@ const LOGIN_FAILURE_MESSAGES: Record<LoginInput['endpoint'], string> = {
 
 const INVALID_REFRESH = 'Refresh token invalide';
 
-export type AuthRepositories = { auth: AuthRepository; audit: AuditRepository };
+export type AuthRepositories = { auth: AuthRepository; audit: AuditRepository; mfa: MfaRepository };
 
 export interface AuthDependencies {
   store: Store<AuthRepositories>;
   audit: AuditService;
+  guard: AttemptGuard;
   passwords: PasswordService;
   hasher: PasswordHasher;
   clock: Clock;
@@ -54,7 +58,7 @@ export interface PasswordChangeInput {
 }
 
 /** Who an access token is for. */
-type TokenSubject = { id: number; email: string; role: Role };
+export type TokenSubject = { id: number; email: string; role: Role };
 
 /** The user and session of an authenticated caller (a system actor has neither). */
 function sessionOf(actor: Actor): { userId: number; sessionId: string } {
@@ -66,49 +70,73 @@ export class AuthService {
   constructor(private readonly deps: AuthDependencies) {}
 
   async login(origin: RequestOrigin, input: LoginInput): Promise<TokenPair> {
-    const { store, audit, hasher } = this.deps;
+    const { store, hasher, guard } = this.deps;
     const now = this.deps.clock.now();
     const identifier = input.identifier.trim().toLowerCase();
     const user = await store.repos.auth.findLoginCandidate(identifier);
-    const keys = lockoutKeys(this.deps.settings, { userId: user?.id ?? null, identifier }, origin.ip);
-    const attempt = { now, identifier, userId: user?.id ?? null, ip: origin.ip, endpoint: input.endpoint };
     const subject: AuditSubject = { ...origin, userId: user?.id ?? null, role: user?.role ?? null };
-    const resource = { resourceType: 'user', resourceId: user?.id ?? null };
-
-    const locked = longestLock(await store.repos.auth.findLockouts(keys), now);
-    if (locked > 0) {
-      await store.repos.auth.insertLoginAttempt({ ...attempt, success: false, reason: 'locked' });
-      await audit.record(subject, { ...resource, eventType: 'auth.login.blocked', outcome: 'denied', details: { endpoint: input.endpoint } });
-      throw tooManyAttempts(locked);
-    }
+    const claim = await guard.claim({ subject, now, identifier, userId: user?.id ?? null, endpoint: input.endpoint });
 
     // Unknown accounts go through the same argon2 verification, against a fixed dummy hash.
     const passwordOk = user ? await hasher.verify(user.hashedPassword, input.password) : (await hasher.verify(await dummyPasswordHash(hasher), input.password), false);
     if (!user || !passwordOk) {
-      const reason = user ? 'bad_password' : 'unknown_user';
-      const outcome = await this.registerFailure(keys, now);
-      await store.repos.auth.insertLoginAttempt({ ...attempt, success: false, reason });
-      await audit.record(subject, { ...resource, eventType: 'auth.login.failure', outcome: 'failure', details: { reason, endpoint: input.endpoint } });
-      await this.auditNewLocks(subject, resource.resourceId, outcome);
-      if (outcome.lockedSeconds > 0) throw tooManyAttempts(outcome.lockedSeconds);
-      throw AppError.unauthorized(LOGIN_FAILURE_MESSAGES[input.endpoint]);
+      throw await guard.fail(claim, user ? 'bad_password' : 'unknown_user', AppError.unauthorized(LOGIN_FAILURE_MESSAGES[input.endpoint]));
     }
 
     if (!user.isActive) {
-      await store.repos.auth.insertLoginAttempt({ ...attempt, success: false, reason: 'inactive' });
-      await audit.record(subject, { ...resource, eventType: 'auth.login.failure', outcome: 'failure', details: { reason: 'inactive', endpoint: input.endpoint } });
+      await guard.release(claim);
+      await guard.recordRefusal(claim, 'inactive');
       throw AppError.forbidden('Compte désactivé');
     }
 
     const rehashed = needsRehash(user.hashedPassword) ? await hasher.hash(input.password) : null;
-    return store.transaction(async (repos) => {
-      await repos.auth.clearLockouts(keys, now);
+    if (await store.repos.mfa.isEnabled(user.id)) {
+      // The password alone proves nothing yet: the streak is kept, so that code guesses count with it.
+      throw await this.secondFactorStep(claim, user, input.endpoint, rehashed);
+    }
+    return this.completeLogin(claim, user, rehashed, {});
+  }
+
+  /**
+   * Issues the tokens of a login whose every factor is verified: re-checks the locks (429 and no token
+   * when one appeared meanwhile), clears the streaks, opens the session, in one transaction.
+   */
+  async completeLogin(
+    claim: Claim,
+    user: TokenSubject,
+    rehashed: string | null,
+    details: Record<string, unknown>,
+    beforeTokens?: (repos: AuthRepositories) => Promise<void>,
+  ): Promise<TokenPair> {
+    const { now, subject } = claim.attempt;
+    const result = await this.deps.store.transaction(async (repos) => {
+      const locked = await this.deps.guard.settle(repos, claim, 'clear');
+      if (locked > 0) return locked;
+      await beforeTokens?.(repos);
       await repos.auth.recordSuccessfulLogin(user.id, now, rehashed);
-      const tokens = await this.openSession(repos, user, origin, now);
-      await repos.auth.insertLoginAttempt({ ...attempt, success: true, reason: 'ok' });
-      await repos.audit.insert(auditRow(subject, { ...resource, eventType: 'auth.login.success', outcome: 'success', details: { endpoint: input.endpoint } }));
+      const tokens = await this.openSession(repos, user, subject, now);
+      await this.deps.guard.recordSuccess(repos, claim, details);
       return tokens;
     });
+    if (typeof result === 'number') throw tooManyAttempts(result);
+    return result;
+  }
+
+  /** The "second factor required" answer: a short-lived, single-use challenge instead of tokens (docs/security.md §3a). */
+  private async secondFactorStep(claim: Claim, user: LoginCandidate, endpoint: LoginInput['endpoint'], rehashed: string | null): Promise<AppError> {
+    const { now, subject } = claim.attempt;
+    const challenge = newRefreshToken();
+    const result = await this.deps.store.transaction(async (repos) => {
+      const locked = await this.deps.guard.settle(repos, claim, 'release');
+      if (locked > 0) return locked;
+      if (rehashed) await repos.auth.replacePasswordHash(user.id, rehashed);
+      await repos.mfa.insertChallenge({ tokenHash: hashRefreshToken(challenge), userId: user.id, endpoint, now, expiresAt: new Date(now.getTime() + MFA_CHALLENGE_SECONDS * 1000) });
+      await repos.auth.insertLoginAttempt({ now, identifier: claim.attempt.identifier, userId: user.id, ip: subject.ip, endpoint, success: false, reason: 'mfa_required' });
+      await repos.audit.insert(auditRow(subject, { eventType: 'auth.mfa.challenge', outcome: 'success', resourceType: 'user', resourceId: user.id, details: { endpoint } }));
+      return 0;
+    });
+    if (result > 0) return tooManyAttempts(result);
+    return mfaRequired(challenge);
   }
 
   /** Rotates a refresh token; a consumed one presented again revokes its whole session. */
@@ -175,65 +203,34 @@ export class AuthService {
   /** Sets a new password, revokes every session, and opens one new session for the caller. */
   async changePassword(actor: Actor, input: PasswordChangeInput): Promise<TokenPair> {
     const { userId } = sessionOf(actor);
-    const account = await this.deps.store.repos.auth.findAccount(userId);
+    const { store, guard } = this.deps;
+    const account = await store.repos.auth.findAccount(userId);
     if (!account) throw AppError.unauthorized(INVALID_TOKEN);
-    await this.verifyCurrentPassword(actor, account, input.currentPassword, input.endpoint);
-    await this.deps.passwords.check(actor, input.newPassword, { username: account.username, email: account.email, userId: account.id });
-    const hashed = await this.deps.passwords.hash(input.newPassword);
     const now = this.deps.clock.now();
-    return this.deps.store.transaction(async (repos) => {
+    // A wrong current password counts as a failed login (docs/security.md §3), claimed before it is verified.
+    const claim = await guard.claim({ subject: actor, now, identifier: account.email, userId: account.id, endpoint: input.endpoint });
+    if (!(await this.deps.hasher.verify(account.hashedPassword, input.currentPassword))) {
+      throw await guard.fail(claim, 'bad_password', AppError.badRequest('Mot de passe actuel incorrect'));
+    }
+    let hashed: string;
+    try {
+      await this.deps.passwords.check(actor, input.newPassword, { username: account.username, email: account.email, userId: account.id });
+      hashed = await this.deps.passwords.hash(input.newPassword);
+    } catch (error) {
+      await guard.release(claim);
+      throw error;
+    }
+    const result = await store.transaction(async (repos) => {
+      const locked = await guard.settle(repos, claim, 'release');
+      if (locked > 0) return locked;
       await repos.auth.updatePassword(account.id, hashed, now);
       await repos.auth.revokeAllSessions(account.id, 'password_changed', now);
       const tokens = await this.openSession(repos, account, actor, now);
       await repos.audit.insert(auditRow(actor, { eventType: 'auth.password.changed', outcome: 'success', resourceType: 'user', resourceId: account.id }));
       return tokens;
     });
-  }
-
-  /** The caller's current password; a wrong one counts as a failed login for brute force. */
-  private async verifyCurrentPassword(actor: Actor, account: Account, currentPassword: string, endpoint: PasswordChangeInput['endpoint']): Promise<void> {
-    const { repos } = this.deps.store;
-    const now = this.deps.clock.now();
-    const keys = lockoutKeys(this.deps.settings, { userId: account.id, identifier: account.email }, actor.ip);
-    const attempt = { now, identifier: account.email, userId: account.id, ip: actor.ip, endpoint };
-    const locked = longestLock(await repos.auth.findLockouts(keys), now);
-    if (locked > 0) {
-      await repos.auth.insertLoginAttempt({ ...attempt, success: false, reason: 'locked' });
-      throw tooManyAttempts(locked);
-    }
-    if (await this.deps.hasher.verify(account.hashedPassword, currentPassword)) return;
-    const outcome = await this.registerFailure(keys, now);
-    await repos.auth.insertLoginAttempt({ ...attempt, success: false, reason: 'bad_password' });
-    await this.auditNewLocks(actor, account.id, outcome);
-    if (outcome.lockedSeconds > 0) throw tooManyAttempts(outcome.lockedSeconds);
-    throw AppError.badRequest('Mot de passe actuel incorrect');
-  }
-
-  /** Counts one failure on every key, each row locked for the transaction so nodes never lose a count. */
-  private registerFailure(keys: readonly LockoutKey[], now: Date): Promise<FailureOutcome> {
-    const policy = lockoutPolicy(this.deps.settings);
-    return this.deps.store.transaction(async (repos) => {
-      const newLocks: FailureOutcome['newLocks'] = [];
-      for (const key of keys) {
-        const current = await repos.auth.lockLockoutRow(key, now);
-        const next = applyFailure(current, key.threshold, policy, now);
-        await repos.auth.saveLockout(next.row, now);
-        if (next.lockMs !== null) newLocks.push({ scope: key.scope, durationSeconds: Math.ceil(next.lockMs / 1000) });
-      }
-      return { lockedSeconds: Math.max(0, ...newLocks.map((lock) => lock.durationSeconds)), newLocks };
-    });
-  }
-
-  private async auditNewLocks(subject: AuditSubject, userId: number | null, outcome: FailureOutcome): Promise<void> {
-    for (const lock of outcome.newLocks) {
-      await this.deps.audit.record(subject, {
-        eventType: 'auth.login.locked',
-        outcome: 'failure',
-        resourceType: 'user',
-        resourceId: userId,
-        details: { scope: lock.scope, duration_s: lock.durationSeconds },
-      });
-    }
+    if (typeof result === 'number') throw tooManyAttempts(result);
+    return result;
   }
 
   /** Opens a session (a refresh-token family) and returns its first token pair. */

@@ -16,6 +16,7 @@ export interface AccessClaims {
 }
 
 const LEEWAY_SECONDS = 5;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function key(settings: AuthSettings): Uint8Array {
   return new TextEncoder().encode(settings.secretKey);
@@ -57,8 +58,11 @@ export async function verifyAccessToken(settings: AuthSettings, token: string, n
     if (protectedHeader.typ !== 'JWT' || 'kid' in protectedHeader || 'jku' in protectedHeader || 'jwk' in protectedHeader || 'x5u' in protectedHeader) {
       return null;
     }
-    const { user_id: userId, role, sid, typ, iat } = payload as Record<string, unknown>;
-    if (typ !== 'access' || !Number.isSafeInteger(userId) || typeof sid !== 'string' || typeof iat !== 'number') return null;
+    const { user_id: userId, role, sid, typ, iat, exp } = payload as Record<string, unknown>;
+    if (typ !== 'access' || !Number.isSafeInteger(userId) || typeof sid !== 'string' || !UUID.test(sid) || typeof iat !== 'number' || typeof exp !== 'number') return null;
+    // Cheap to refuse even though forging them needs the key: a token issued in the future, or
+    // living longer than this server would ever issue (docs/security.md §1).
+    if (iat > now.getTime() / 1000 + LEEWAY_SECONDS || exp - iat > accessTokenLifetimeSeconds(settings)) return null;
     return { userId: userId as number, role: String(role), sessionId: sid, issuedAt: iat };
   } catch {
     return null;

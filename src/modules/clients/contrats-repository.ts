@@ -122,6 +122,18 @@ export class ContratsRepository {
     await this.db.deleteFrom('contrats').where('id', '=', id).execute();
   }
 
+  /** `contrats.expire`: `en_cours` contracts whose `date_fin` is before today in `timeZone` → `expire`; their ids. */
+  async expireEnded(now: Date, timeZone: string): Promise<number[]> {
+    const rows = await this.db
+      .updateTable('contrats')
+      .set({ statut: 'expire', date_modification: now })
+      .where('statut', '=', 'en_cours')
+      .where('date_fin', '<', sql<string>`(${now}::timestamptz AT TIME ZONE ${timeZone})::date`)
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   /**
    * Every contrats column (ContratOut) and `nb_interventions_utilisees`: the non-cancelled
    * interventions of the contract created from date_debut 00:00 to the end of date_fin, both in the

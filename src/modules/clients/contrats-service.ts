@@ -110,6 +110,15 @@ export class ContratsService {
     }
   }
 
+  /**
+   * `contrats.expire` (docs/operations.md §6), daily: contracts still `en_cours` after their last day
+   * become `expire`. Idempotent: an expired contract no longer matches.
+   */
+  async expireEnded(): Promise<{ expired: number }> {
+    const ids = await this.deps.store.repos.contrats.expireEnded(this.deps.clock.now(), this.deps.timeZone);
+    return { expired: ids.length };
+  }
+
   /** The row after a committed write; 404 when a concurrent request deleted it in between. */
   private async written(id: number): Promise<ContratOut> {
     const row = await this.deps.store.repos.contrats.find(id, this.deps.timeZone);

@@ -23,3 +23,32 @@ export const ReadinessSchema = Type.Object({
   }),
 });
 export type Readiness = Static<typeof ReadinessSchema>;
+
+const JobLastRunSchema = Type.Object({
+  job: Type.String(),
+  last_run_at: Timestamp,
+  finished_at: Timestamp,
+  status: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
+  duration_ms: Type.Integer(),
+  last_success_at: Type.Union([Timestamp, Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  summary: Type.Record(Type.String(), Type.Number()),
+});
+
+/** GET /health/detailed: readiness plus the figures of docs/operations.md §8. */
+export const DetailedHealthSchema = Type.Object({
+  ...ReadinessSchema.properties,
+  version: Type.String(),
+  uptime_seconds: Type.Number(),
+  node_version: Type.String(),
+  pool: Type.Object({ total: Type.Integer(), idle: Type.Integer(), waiting: Type.Integer() }),
+  jobs: Type.Object({ scheduler_enabled: Type.Boolean(), last_runs: Type.Array(JobLastRunSchema) }),
+  outbox: Type.Object({ pending: Type.Integer(), failed: Type.Integer(), transport: Type.Union([Type.Literal('smtp'), Type.Literal('log')]) }),
+  system: Type.Object({
+    rss_bytes: Type.Integer(),
+    heap_used_bytes: Type.Integer(),
+    load_average: Type.Array(Type.Number()),
+    free_disk_bytes: Type.Object({ data: Type.Union([Type.Integer(), Type.Null()]), uploads: Type.Union([Type.Integer(), Type.Null()]) }),
+  }),
+});
+export type DetailedHealth = Static<typeof DetailedHealthSchema>;

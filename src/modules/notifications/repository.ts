@@ -1,6 +1,7 @@
 /**
  * notifications: in-app notifications, one row per recipient (docs/api.md §4.7). Other modules write
- * theirs through `insert`, inside their own business transaction.
+ * theirs through `insert`, inside their own business transaction; with an e-mail composer, the
+ * outbox rows of the `email` ones are written in that same transaction (docs/operations.md §7).
  */
 import type { Canal, TypeNotification } from '../../db/schema.js';
 import type { ConstraintErrors } from '../../db/constraints.js';
@@ -8,6 +9,8 @@ import { selectPage, type PageOptions } from '../../db/paging.js';
 import type { Executor } from '../../db/store.js';
 import { AppError } from '../../lib/errors.js';
 import type { SortSpec } from '../../lib/listing.js';
+import type { EmailComposer } from '../email/composer.js';
+import { EmailOutboxRepository } from '../email/outbox-repository.js';
 import { NOTIFICATION_MESSAGES } from './policy.js';
 
 export interface NewNotification {
@@ -55,9 +58,16 @@ const NOTIFICATION_OUT_COLUMNS = [
 ] as const;
 
 export class NotificationsRepository {
-  constructor(private readonly db: Executor) {}
+  /** `mail`: renders the outbox rows of e-mail notifications; null writes the in-app rows only. */
+  constructor(
+    private readonly db: Executor,
+    private readonly mail: EmailComposer | null = null,
+  ) {}
 
-  /** One row per notification; `contenu` is cut to the column's 1000 characters. Returns the ids. */
+  /**
+   * One row per notification; `contenu` is cut to the column's 1000 characters. Returns the ids.
+   * Call it inside a transaction: the outbox rows must commit (or roll back) with the notifications.
+   */
   async insert(notifications: NewNotification[]): Promise<number[]> {
     if (notifications.length === 0) return [];
     const rows = await this.db
@@ -75,7 +85,10 @@ export class NotificationsRepository {
       )
       .returning('id')
       .execute();
-    return rows.map((row) => row.id);
+    const ids = rows.map((row) => row.id);
+    const emailIds = ids.filter((_, index) => notifications[index]!.canal === 'email');
+    if (this.mail && emailIds.length > 0) await this.mail.enqueue(new EmailOutboxRepository(this.db), emailIds);
+    return ids;
   }
 
   /** The filters combined with AND. */

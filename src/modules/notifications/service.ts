@@ -42,8 +42,12 @@ export class NotificationsService {
     if (!(await notifications.userExists(input.user_id))) throw AppError.notFound(NOTIFICATION_MESSAGES.userNotFound);
     if (interventionId !== null && !(await notifications.interventionExists(interventionId))) throw AppError.notFound(NOTIFICATION_MESSAGES.interventionNotFound);
     const contenu = input.contenu?.trim() ?? '';
-    const [id] = await notifications
-      .insert([{ type: input.type, canal: input.canal, contenu: contenu === '' ? null : contenu, userId: input.user_id, interventionId, dateEnvoi: this.deps.clock.now() }])
+    // One transaction: an `email` notification and its outbox row exist together or not at all; the
+    // e-mail itself is sent later by `email.send`, never inside the request (docs/api.md §4.7).
+    const [id] = await this.deps.store
+      .transaction((repos) =>
+        repos.notifications.insert([{ type: input.type, canal: input.canal, contenu: contenu === '' ? null : contenu, userId: input.user_id, interventionId, dateEnvoi: this.deps.clock.now() }]),
+      )
       .catch((error: unknown) => {
         throw mapConstraintViolation(error, NOTIFICATION_CONSTRAINT_ERRORS);
       });

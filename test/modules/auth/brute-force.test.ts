@@ -2,19 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { applyFailure, remainingSeconds } from '../../../src/modules/auth/brute-force.js';
 import type { LockoutRow } from '../../../src/modules/auth/repository.js';
-import { argon2Hasher, type PasswordHasher } from '../../../src/modules/auth/password-hash.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { FakeClock, MINUTE, seedUser } from '../../helpers/auth.js';
+import { countingHasher as makeCountingHasher, FakeClock, MINUTE, seedUser } from '../../helpers/auth.js';
 
 const clock = new FakeClock();
-let verifyCalls = 0;
-const countingHasher: PasswordHasher = {
-  hash: (password) => argon2Hasher.hash(password),
-  verify: (hash, password) => {
-    verifyCalls++;
-    return argon2Hasher.verify(hash, password);
-  },
-};
+const countingHasher = makeCountingHasher();
 
 let t: TestApp;
 let second: TestApp;
@@ -36,7 +28,7 @@ const LOCK_MESSAGE = (n: number) => `Trop de tentatives échouées. Réessayez d
 
 describe('lockout arithmetic (pure)', () => {
   const policy = { windowMs: 15 * MINUTE, lockMs: 5 * MINUTE };
-  const empty: LockoutRow = { scope: 'account', key: 'user:1', failures: 0, lastFailureAt: null, lockedUntil: null };
+  const empty: LockoutRow = { scope: 'account', key: 'user:1', failures: 0, lastFailureAt: null, lockedUntil: null, accountFailures: {} };
 
   test('the 5th failure locks for 5 minutes, then 10, 20, 40 and no more', () => {
     let row = empty;
@@ -108,13 +100,13 @@ describe('login lockouts', () => {
   test('an unknown account gets identical answers and as many hash verifications', async () => {
     const user = await seedUser(t, 'technicien');
     const run = async (identifier: string, ip: string) => {
-      const start = verifyCalls;
+      const start = countingHasher.verifications;
       const results = [];
       for (let i = 0; i < 6; i++) {
         const r = await attempt(t, identifier, 'Mauvais#1Pass', ip);
         results.push({ status: r.status, retryAfter: r.retryAfter, code: r.error.code, message: r.error.message });
       }
-      return { results, verifications: verifyCalls - start };
+      return { results, verifications: countingHasher.verifications - start };
     };
     const known = await run(user.email, '192.0.2.20');
     const unknown = await run('nobody-here@exemple.test', '192.0.2.21');

@@ -210,6 +210,35 @@ describe('access tokens', () => {
     assert.equal((await me(await sign({}))).statusCode, 200);
   });
 
+  test('issue 13 finding 6: iat in the future, a lifetime above the setting, a non-UUID sid → 401', async () => {
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const signed = (payload: Record<string, unknown>, iat: number, exp: number) =>
+      new SignJWT({ user_id: user.id, role: 'responsable', sid: decodeJwt(tokens.access_token).sid, typ: 'access', ...payload })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(user.email)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .setJti('00000000-0000-4000-8000-000000000000')
+        .setIssuer('mif-erp')
+        .setAudience('mif-erp-api')
+        .sign(new TextEncoder().encode(TEST_SECRET_KEY));
+    const cases: Record<string, string> = {
+      'iat one hour ahead': await signed({}, now + 3600, now + 3600 + 900),
+      'iat 6 s ahead (beyond the 5 s leeway)': await signed({}, now + 6, now + 906),
+      'exp − iat of 30 days': await signed({}, now, now + 30 * 86_400),
+      'exp − iat one second above 15 min': await signed({}, now, now + 901),
+      'sid not a UUID': await signed({ sid: 'not-a-uuid' }, now, now + 900),
+      'sid a number': await signed({ sid: 42 }, now, now + 900),
+    };
+    for (const [name, token] of Object.entries(cases)) {
+      const response = await me(token);
+      assert.equal(response.statusCode, 401, name);
+      assert.equal(response.json().error.message, 'Token invalide ou expiré', name);
+    }
+    assert.equal((await me(await signed({}, now + 4, now + 904))).statusCode, 200, 'a clock 4 s ahead is within the leeway');
+    assert.equal((await me(await signed({}, now, now + 900))).statusCode, 200, 'exactly the configured lifetime');
+  });
+
   test('an expired token → 401 (5 s leeway)', async () => {
     const fresh = await login(t, user);
     clock.advance(15 * MINUTE + 4_000);

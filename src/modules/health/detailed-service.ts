@@ -1,0 +1,80 @@
+/**
+ * GET /health/detailed (docs/operations.md §8): readiness, then the version, uptime, pool, the last
+ * run of each job, the outbox counts and the system figures. Reads that fail (the database is
+ * down) leave their part empty: readiness already says what is wrong.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import type { DetailedHealth } from './schemas.js';
+import type { HealthService, ReadinessState } from './service.js';
+
+export interface DetailedHealthDependencies {
+  health: HealthService;
+  version: string;
+  schedulerEnabled: boolean;
+  jobRuns: { list(): Promise<{ job: string; startedAt: Date; finishedAt: Date; status: 'success' | 'failure'; durationMs: number; lastSuccessAt: Date | null; error: string | null; summary: Record<string, unknown> }[]> };
+  outbox: { counts(): Promise<{ pending: number; failed: number }>; readonly transportKind: 'smtp' | 'log' };
+  /** DATA_DIR and UPLOAD_DIRECTORY, for their free space. */
+  paths: { data: string; uploads: string };
+}
+
+/** The pool's connections, as the route reads them from the running app. */
+export interface PoolState {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** Free bytes of the file system holding `target`; null when it cannot be read (missing directory). */
+async function freeBytes(target: string): Promise<number | null> {
+  try {
+    const stats = await fs.statfs(target);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return null;
+  }
+}
+
+/** Only the numbers of a job's summary (it is stored as JSON). */
+function numbersOf(summary: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(Object.entries(summary).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+}
+
+export class DetailedHealthService {
+  constructor(private readonly deps: DetailedHealthDependencies) {}
+
+  /** GET /health/detailed: readiness, then the process, pool, jobs, outbox and system figures. */
+  async detailed(state: ReadinessState & { pool: PoolState }): Promise<DetailedHealth> {
+    const details = this.deps;
+    const [readiness, runs, outbox, data, uploads] = await Promise.all([
+      details.health.readiness(state),
+      details.jobRuns.list().catch(() => []),
+      details.outbox.counts().catch(() => ({ pending: 0, failed: 0 })),
+      freeBytes(details.paths.data),
+      freeBytes(details.paths.uploads),
+    ]);
+    const memory = process.memoryUsage();
+    return {
+      ...readiness,
+      version: details.version,
+      uptime_seconds: Math.round(process.uptime()),
+      node_version: process.version,
+      pool: state.pool,
+      jobs: {
+        scheduler_enabled: details.schedulerEnabled,
+        last_runs: runs.map((run) => ({
+          job: run.job,
+          last_run_at: run.startedAt.toISOString(),
+          finished_at: run.finishedAt.toISOString(),
+          status: run.status,
+          duration_ms: run.durationMs,
+          last_success_at: run.lastSuccessAt?.toISOString() ?? null,
+          error: run.error,
+          summary: numbersOf(run.summary),
+        })),
+      },
+      outbox: { ...outbox, transport: details.outbox.transportKind },
+      system: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, load_average: os.loadavg(), free_disk_bytes: { data, uploads } },
+    };
+  }
+}
