@@ -13,7 +13,7 @@ function newestMtime(target) {
   return Math.max(0, ...fs.readdirSync(target).map((name) => newestMtime(path.join(target, name))));
 }
 
-const sources = ['src', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'].map((p) => path.join(root, p));
+const sources = ['src', 'scripts', 'web', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'].map((p) => path.join(root, p));
 const built = fs.statSync(stamp, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 if (Math.max(...sources.map(newestMtime)) > built) {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });

@@ -38,6 +38,7 @@ import noNulPlugin from './plugins/no-nul.js';
 import openapiPlugin, { optionalBodies } from './plugins/openapi.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityHeadersPlugin from './plugins/security-headers.js';
+import webAppPlugin, { defaultWebRoot } from './plugins/web-app.js';
 import { handleClientError, sendFrameworkError } from './plugins/server-errors.js';
 
 declare module 'fastify' {
@@ -58,6 +59,8 @@ export type App = FastifyInstance;
 export interface BuildOptions {
   /** Extra routes, registered under /api/v1 like the real ones (tests use it for slow or failing routes). */
   extraRoutes?: FastifyPluginAsync;
+  /** The built web application (src/plugins/web-app.ts); by default dist/web, null for none. */
+  webRoot?: string | null;
   /** pg-boss timings and schedules of the job runner started when ENABLE_SCHEDULER is true (tests shorten them). */
   jobs?: JobRunnerSettings;
 }
@@ -148,6 +151,7 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   await app.register(corsPlugin);
   await app.register(securityHeadersPlugin);
   await app.register(rateLimitPlugin);
+  await app.register(webAppPlugin, { root: options.webRoot === undefined ? defaultWebRoot() : options.webRoot });
   await app.register(authPlugin);
   await app.register(noNulPlugin);
   await app.register(openapiPlugin);

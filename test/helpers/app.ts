@@ -56,6 +56,8 @@ export interface TestApp {
 export interface TestAppOptions extends Pick<RuntimeOptions, 'clock' | 'hasher'> {
   env?: Record<string, string | undefined>;
   extraRoutes?: FastifyPluginAsync;
+  /** The built web application to serve (src/plugins/web-app.ts); none by default. */
+  webRoot?: string | null;
   jobs?: BuildOptions['jobs'];
   logger?: Logger;
   /** Reuse a database (e.g. two app instances on one database); it is then not dropped by close(). */
@@ -68,7 +70,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const dataDir = await makeTempDir();
   const config = testConfig({ DATABASE_URL: database.connectionString, DATA_DIR: dataDir, ...options.env });
   const runtime = await openRuntime(config, { logger: options.logger ?? pino({ level: 'silent' }), clock: options.clock, hasher: options.hasher });
-  const app = await buildApp(runtime, { extraRoutes: options.extraRoutes, jobs: options.jobs });
+    const app = await buildApp(runtime, { extraRoutes: options.extraRoutes, webRoot: options.webRoot ?? null, jobs: options.jobs });
   return {
     app,
     db: runtime.db,

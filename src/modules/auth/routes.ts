@@ -4,6 +4,7 @@ import { withErrors } from '../../lib/schemas.js';
 import { requestOrigin } from '../../plugins/auth.js';
 import { formBodyParsers } from '../../plugins/body-parsers.js';
 import { UserOutSchema } from '../users/schemas.js';
+import refreshCookie from './refresh-cookie.js';
 import {
   ChangePasswordRequestSchema,
   ChangePasswordResponseSchema,
@@ -21,17 +22,20 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Login forms come urlencoded (OAuth2 password flow), multipart or JSON (docs/api.md §5 rule 4);
   // encapsulated here, every other route takes JSON only.
   await app.register(formBodyParsers);
+  await app.register(refreshCookie);
 
   const { auth, profile } = app.services;
   const tags = ['auth'];
   const limited = { onRequest: [app.authRateLimit] };
   // Open to a user who must change a generated password first: who am I, the change, leaving.
   const duringPasswordChange = { allowPendingPasswordChange: true };
+  const issue = { refreshCookie: 'issue' } as const;
 
   app.post(
     '/auth/token',
     {
       ...limited,
+      config: issue,
       schema: { tags, summary: 'Connexion (OAuth2 password) : email ou username', consumes: FORM, body: TokenRequestSchema, response: withErrors({ 200: TokenResponseSchema }, 401, 403) },
     },
     async (request) => {
@@ -43,19 +47,19 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/login',
-    { ...limited, schema: { tags, summary: 'Connexion : username ou e-mail', consumes: FORM, body: LoginRequestSchema, response: withErrors({ 200: TokenResponseSchema }, 401, 403) } },
+    { ...limited, config: issue, schema: { tags, summary: 'Connexion : username ou e-mail', consumes: FORM, body: LoginRequestSchema, response: withErrors({ 200: TokenResponseSchema }, 401, 403) } },
     async (request) => auth.login(requestOrigin(request), { identifier: request.body.username, password: request.body.password, endpoint: 'login' }),
   );
 
   app.post(
     '/auth/refresh',
-    { ...limited, schema: { tags, summary: 'Rotation du refresh token', consumes: FORM, body: RefreshRequestSchema, response: withErrors({ 200: TokenResponseSchema }, 401) } },
+    { ...limited, config: { refreshCookie: 'rotate' }, schema: { tags, summary: 'Rotation du refresh token', consumes: FORM, body: RefreshRequestSchema, response: withErrors({ 200: TokenResponseSchema }, 401) } },
     async (request) => auth.refresh(requestOrigin(request), request.body.refresh_token),
   );
 
   app.post(
     '/auth/logout',
-    { onRequest: app.authorize(), config: duringPasswordChange, schema: { tags, summary: 'Ferme la session courante', consumes: FORM, body: LogoutRequestSchema, response: withErrors({ 200: MessageSchema }) } },
+    { onRequest: app.authorize(), config: { ...duringPasswordChange, refreshCookie: 'end' }, schema: { tags, summary: 'Ferme la session courante', consumes: FORM, body: LogoutRequestSchema, response: withErrors({ 200: MessageSchema }) } },
     async (request) => {
       await auth.logout(request.actor!, request.body?.refresh_token);
       return { message: 'Déconnexion réussie' };
@@ -64,7 +68,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/logout-all',
-    { onRequest: app.authorize(), config: duringPasswordChange, schema: { tags, summary: 'Ferme toutes les sessions', consumes: FORM, response: withErrors({ 200: MessageSchema }) } },
+    { onRequest: app.authorize(), config: { ...duringPasswordChange, refreshCookie: 'clear' }, schema: { tags, summary: 'Ferme toutes les sessions', consumes: FORM, response: withErrors({ 200: MessageSchema }) } },
     async (request) => {
       await auth.logoutAll(request.actor!);
       return { message: 'Toutes les sessions ont été fermées' };
@@ -81,7 +85,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/change-password',
     {
       onRequest: app.authorize(),
-      config: duringPasswordChange,
+      config: { ...duringPasswordChange, ...issue },
       schema: { tags, summary: 'Change son mot de passe (ouvre une nouvelle session)', consumes: FORM, body: ChangePasswordRequestSchema, response: withErrors({ 200: ChangePasswordResponseSchema }, 400) },
     },
     async (request) => {

@@ -1,0 +1,123 @@
+/// <reference lib="dom" />
+// (DOM types: the page.evaluate() callbacks run in the browser.)
+/**
+ * Browser tests on the real application: the web app built by Vite, served by the real server on a
+ * real port and database, driven in Debian's Chromium (/usr/bin/chromium, installed by .ci/run)
+ * through playwright-core. Each page records its console errors and failed requests; axe-core checks
+ * accessibility; screenshots go to test/web/screenshots/ (not committed) at 1280 and 360 px.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+export const SCREENSHOTS = path.join(repoRoot, 'test', 'web', 'screenshots');
+export const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } } as const;
+
+export interface WebServer {
+  t: TestApp;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The real app on a real port, serving a fresh build of web/, on the file's own database. */
+export async function startWebServer(): Promise<WebServer> {
+  const webRoot = await buildWebApp();
+  const t = await createTestApp({ webRoot, env: { RATE_LIMIT_ENABLED: 'false' } });
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  assert.ok(address && typeof address === 'object');
+  return {
+    t,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await t.close();
+      fs.rmSync(webRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Builds web/ into a temporary directory (the same build as `npm run build`). */
+export async function buildWebApp(): Promise<string> {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mif-erp-web-build-'));
+  await build({ configFile: path.join(repoRoot, 'web', 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+export { launchChromium } from '../../scripts/lib/chromium.js';
+
+export interface WatchedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors, page errors, failed requests and HTTP errors seen so far. */
+  problems: string[];
+  /** `expected` lists URL parts whose 4xx the journey provokes on purpose. */
+  assertClean(expected?: string[]): void;
+}
+
+export async function openPage(browser: Browser, viewport: { width: number; height: number }): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport, locale: 'fr-FR', timezoneId: 'Africa/Casablanca' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+  });
+  return {
+    page,
+    context,
+    problems,
+    assertClean(expected = []) {
+      const unexpected = problems.filter((problem) => !expected.some((part) => problem.includes(part)));
+      assert.deepEqual(unexpected, [], 'no console error and no failed request');
+    },
+  };
+}
+
+const axeSource = fs.readFileSync(path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; html: string; failureSummary?: string }[];
+}
+
+/** axe-core on the page as it is: no serious or critical violation (WCAG 2.1 A and AA rules). */
+export async function assertAccessible(page: Page, screen: string): Promise<void> {
+  // evaluate() runs outside the page's CSP (a <script> tag would be refused by script-src 'self').
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, html: n.html.slice(0, 300), failureSummary: n.failureSummary })) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious, [], `accessibility of ${screen}`);
+}
+
+/** Screenshots of the screen at both widths, then back to the page's own width. */
+export async function capture(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const own = page.viewportSize()!;
+  for (const [label, size] of Object.entries(WIDTHS)) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${label === 'desktop' ? 1280 : 360}.png`), fullPage: true });
+  }
+  await page.setViewportSize(own);
+}
+
+/** No horizontal scrolling at the page's width (the 360 px phone). */
+export async function assertNoHorizontalScroll(page: Page): Promise<void> {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  assert.ok(scroll <= width, `page ${scroll} px wide in a ${width} px window`);
+}

@@ -1,0 +1,98 @@
+/**
+ * Routes of the application, at the root of the server (`/interventions/123`…). Each screen is its
+ * own chunk (React.lazy), so the first page loads the shell and one screen only.
+ */
+import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { resumeSession } from './auth/session';
+import { useMe, useSession } from './auth/useSession';
+import { AppLayout } from './layout/AppLayout';
+
+const screens = {
+  login: () => import('./pages/LoginPage'),
+  dashboard: () => import('./pages/DashboardPage'),
+  interventions: () => import('./pages/InterventionsPage'),
+  detail: () => import('./pages/InterventionDetailPage'),
+  form: () => import('./pages/InterventionFormPage'),
+  mine: () => import('./pages/MyInterventionsPage'),
+};
+
+/**
+ * The screen of the URL the page was opened at: its chunk is fetched while the session is resumed,
+ * instead of after (a cold load of a list then costs one round trip less).
+ */
+function preloadScreen(pathname: string): void {
+  const screen =
+    pathname === '/connexion' ? screens.login
+    : pathname === '/interventions' ? screens.interventions
+    : /^\/interventions\/(nouvelle|\d+\/modifier)$/.test(pathname) ? screens.form
+    : /^\/interventions\/\d+$/.test(pathname) ? screens.detail
+    : pathname === '/mes-interventions' ? screens.mine
+    : pathname === '/' || pathname === '/tableau-de-bord' ? screens.dashboard
+    : null;
+  void screen?.();
+}
+
+const LoginPage = lazy(screens.login);
+const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
+const DashboardPage = lazy(screens.dashboard);
+const InterventionsPage = lazy(screens.interventions);
+const InterventionDetailPage = lazy(screens.detail);
+const InterventionFormPage = lazy(screens.form);
+const MyInterventionsPage = lazy(screens.mine);
+const ProfilePage = lazy(() => import('./pages/ProfilePage'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+
+export function PageLoader() {
+  return (
+    <Center h="60vh" role="status" aria-label="Chargement">
+      <Loader />
+    </Center>
+  );
+}
+
+/** The signed-in part: waits for the session and the user, forces a pending password change. */
+function Protected({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  if (session.status === 'unknown') return <PageLoader />;
+  if (session.status === 'signed-out') return <Navigate to="/connexion" replace state={{ from: location.pathname + location.search }} />;
+  if (session.mustChangePassword) return <Navigate to="/changer-mot-de-passe" replace />;
+  return <AppLayout>{children}</AppLayout>;
+}
+
+/** The landing page per role: technicians start on their own list. */
+function Home() {
+  const me = useMe();
+  if (!me.data) return <PageLoader />;
+  return me.data.role === 'technicien' ? <Navigate to="/mes-interventions" replace /> : <DashboardPage />;
+}
+
+export function App() {
+  const location = useLocation();
+  useEffect(() => {
+    // A reload: the HttpOnly cookie, if any, gives a new access token.
+    preloadScreen(location.pathname);
+    void resumeSession();
+    // Once, at page load: later navigations load their screens themselves.
+  }, []);
+
+  return (
+    <Suspense fallback={<PageLoader />}>
+      <Routes>
+        <Route path="/connexion" element={<LoginPage />} />
+        <Route path="/changer-mot-de-passe" element={<ChangePasswordPage />} />
+        <Route path="/" element={<Protected><Home /></Protected>} />
+        <Route path="/tableau-de-bord" element={<Protected><DashboardPage /></Protected>} />
+        <Route path="/interventions" element={<Protected><InterventionsPage /></Protected>} />
+        <Route path="/interventions/nouvelle" element={<Protected><InterventionFormPage /></Protected>} />
+        <Route path="/interventions/:id" element={<Protected><InterventionDetailPage /></Protected>} />
+        <Route path="/interventions/:id/modifier" element={<Protected><InterventionFormPage /></Protected>} />
+        <Route path="/mes-interventions" element={<Protected><MyInterventionsPage /></Protected>} />
+        <Route path="/profil" element={<Protected><ProfilePage /></Protected>} />
+        <Route path="*" element={<Protected><NotFoundPage /></Protected>} />
+      </Routes>
+    </Suspense>
+  );
+}

@@ -1,0 +1,34 @@
+/** Queries and mutations of one intervention, shared by the detail page and the technician view. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from './client';
+import type { BodyOf } from './types';
+
+export type StatusChange = NonNullable<BodyOf<'/api/v1/interventions/{intervention_id}/statut', 'patch'>>;
+
+export function useIntervention(id: number) {
+  return useQuery({
+    queryKey: ['intervention', id],
+    queryFn: () => unwrap(api.GET('/api/v1/interventions/{intervention_id}', { params: { path: { intervention_id: id } } })),
+  });
+}
+
+export function useHistorique(id: number) {
+  return useQuery({
+    queryKey: ['intervention', id, 'historique'],
+    queryFn: () => unwrap(api.GET('/api/v1/interventions/{intervention_id}/historique', { params: { path: { intervention_id: id } } })),
+  });
+}
+
+/** PATCH …/statut with a JSON body; refreshes the record, its history and the lists. */
+export function useStatusChange(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (change: StatusChange) => unwrap(api.PATCH('/api/v1/interventions/{intervention_id}/statut', { params: { path: { intervention_id: id } }, body: change })),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(['intervention', id], updated);
+      void queryClient.invalidateQueries({ queryKey: ['intervention', id, 'historique'] });
+      void queryClient.invalidateQueries({ queryKey: ['interventions'] });
+      void queryClient.invalidateQueries({ queryKey: ['dashboard'] });
+    },
+  });
+}

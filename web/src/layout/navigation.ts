@@ -1,0 +1,30 @@
+/** The screens each role reaches from the navigation (docs/security.md §5 decides what the API allows). */
+import type { Role } from '../api/types';
+
+export interface NavItem {
+  to: string;
+  label: string;
+}
+
+const BY_ROLE: Record<Role, NavItem[]> = {
+  admin: [
+    { to: '/tableau-de-bord', label: 'Tableau de bord' },
+    { to: '/interventions', label: 'Interventions' },
+    { to: '/interventions/nouvelle', label: 'Nouvelle intervention' },
+  ],
+  responsable: [
+    { to: '/tableau-de-bord', label: 'Tableau de bord' },
+    { to: '/interventions', label: 'Interventions' },
+    { to: '/interventions/nouvelle', label: 'Nouvelle intervention' },
+  ],
+  technicien: [{ to: '/mes-interventions', label: 'Mes interventions' }],
+  client: [
+    { to: '/tableau-de-bord', label: 'Tableau de bord' },
+    { to: '/interventions', label: 'Interventions' },
+    { to: '/interventions/nouvelle', label: 'Demander une intervention' },
+  ],
+};
+
+export function navigationFor(role: Role): NavItem[] {
+  return BY_ROLE[role];
+}

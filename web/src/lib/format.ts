@@ -1,0 +1,36 @@
+/** Dates as French users read them: `dd/MM/yyyy HH:mm` in the server's APP_TIMEZONE. */
+import dayjs from 'dayjs';
+import 'dayjs/locale/fr';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+dayjs.locale('fr');
+
+/** Written into the page by the server (src/plugins/web-app.ts); the default is the server's own. */
+function appTimezone(): string {
+  const value = document.querySelector<HTMLMetaElement>('meta[name="app-timezone"]')?.content;
+  return value && !value.startsWith('__') ? value : 'Africa/Casablanca';
+}
+
+export const APP_TIMEZONE = appTimezone();
+
+export function formatDateTime(value: string | null | undefined): string {
+  return value ? dayjs(value).tz(APP_TIMEZONE).format('DD/MM/YYYY HH:mm') : '—';
+}
+
+/** A `datetime-local` input's value (in APP_TIMEZONE) from an ISO timestamp, and back. */
+export function toLocalInput(value: string | null | undefined): string {
+  return value ? dayjs(value).tz(APP_TIMEZONE).format('YYYY-MM-DDTHH:mm') : '';
+}
+
+export function fromLocalInput(value: string): string | null {
+  return value ? dayjs.tz(value, APP_TIMEZONE).toISOString() : null;
+}
+
+export function formatMinutes(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  const hours = Math.floor(value / 60);
+  return hours > 0 ? `${hours} h ${String(value % 60).padStart(2, '0')}` : `${value} min`;
+}
