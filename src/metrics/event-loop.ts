@@ -11,7 +11,8 @@ const WINDOW_MS = 60_000;
 /** Sampling period of the delay monitor, in milliseconds. */
 const RESOLUTION_MS = 20;
 
-const nsToMs = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
+/** The sampler records the time between its ticks: the lag is what exceeds the period. */
+const lagMs = (ns: number) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
 
 export class EventLoopLag {
   private readonly monitor: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -27,7 +28,7 @@ export class EventLoopLag {
   /** p99 of the delay over the last one to two minutes, in milliseconds (0 before the first sample). */
   p99Ms(): number {
     const current = this.monitor.count > 0 ? this.monitor.percentile(99) : 0;
-    return nsToMs(Math.max(current, this.lastMinuteP99Ns));
+    return lagMs(Math.max(current, this.lastMinuteP99Ns));
   }
 
   close(): void {

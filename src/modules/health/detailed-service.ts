@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { EventLoopLag } from '../../metrics/event-loop.js';
 import type { HttpMetrics } from '../../metrics/registry.js';
 import { applicationFigures } from '../../metrics/request-figures.js';
@@ -32,13 +33,19 @@ export interface PoolState {
   waiting: number;
 }
 
-/** Free bytes of the file system holding `target`; null when it cannot be read (missing directory). */
+/**
+ * Free bytes of the file system that holds `target`, or will hold it: a directory not created yet
+ * (UPLOAD_DIRECTORY before the first upload) is measured at its nearest existing parent. null when
+ * nothing can be read.
+ */
 async function freeBytes(target: string): Promise<number | null> {
-  try {
-    const stats = await fs.statfs(target);
-    return stats.bavail * stats.bsize;
-  } catch {
-    return null;
+  for (let current = path.resolve(target); ; current = path.dirname(current)) {
+    try {
+      const stats = await fs.statfs(current);
+      return stats.bavail * stats.bsize;
+    } catch {
+      if (path.dirname(current) === current) return null;
+    }
   }
 }
 
