@@ -51,6 +51,11 @@ export function parseScrape(text: string): Scrape {
   };
 }
 
+/** How much a sample grew from `before` to `after`: `moved(name, labels)`. */
+export function movement(before: Scrape, after: Scrape): (name: string, labels?: Record<string, string>) => number {
+  return (name, labels = {}) => after.value(name, labels) - before.value(name, labels);
+}
+
 /** GET /api/v1/metrics with `Bearer <token>`; asserts a 200 in the Prometheus text format. */
 export async function scrape(t: Pick<TestApp, 'app'>, token: string): Promise<Scrape> {
   const response = await t.app.inject({ method: 'GET', url: '/api/v1/metrics', headers: { authorization: `Bearer ${token}` } });

@@ -7,13 +7,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { generateFilesKey, generateSecretKey } from '../../src/config/keys.js';
 import { JobRunner } from '../../src/jobs/runner.js';
-import { useTestApp, type TestApp } from '../helpers/app.js';
+import { productionEnv, useTestApp, type TestApp } from '../helpers/app.js';
 import { FakeClock, login, seedUser } from '../helpers/auth.js';
 import { insertEquipement, insertIntervention, insertTechnicien } from '../helpers/fixtures.js';
 import { assertError, call } from '../helpers/http.js';
-import { parseScrape, scrape, type Scrape } from '../helpers/prometheus.js';
+import { movement, parseScrape, scrape, type Scrape } from '../helpers/prometheus.js';
 import { pdfBytes, upload } from '../modules/documents/support.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -90,10 +89,11 @@ describe('HTTP requests', () => {
     assert.equal((await call(t(), 'GET', '/api/v1/interventions/999999', { as: admin })).statusCode, 404);
     assert.equal((await call(t(), 'GET', '/api/v1/no-such-route/424242')).statusCode, 404);
     const after = await scrape(t(), TOKEN);
-    assert.equal(after.value('http_requests_total', template) - before.value('http_requests_total', template), 1);
-    assert.equal(after.value('http_requests_total', { endpoint: 'unmatched', status_code: '404' }) - before.value('http_requests_total', { endpoint: 'unmatched', status_code: '404' }), 1);
+    const moved = movement(before, after);
+    assert.equal(moved('http_requests_total', template), 1);
+    assert.equal(moved('http_requests_total', { endpoint: 'unmatched', status_code: '404' }), 1);
     const count = { method: 'GET', endpoint: '/api/v1/interventions/{intervention_id}' };
-    assert.equal(after.value('http_request_duration_seconds_count', count) - before.value('http_request_duration_seconds_count', count), 1);
+    assert.equal(moved('http_request_duration_seconds_count', count), 1);
     const labelValues = after.samples.flatMap((sample) => Object.values(sample.labels));
     assert.ok(!labelValues.some((value) => /999999|424242/.test(value)), 'no id in a label');
     const endpoints = new Set(after.samples.map((sample) => sample.labels.endpoint).filter((value) => value !== undefined));
@@ -115,7 +115,7 @@ describe('authentication', () => {
     const viaLogin = await call(t(), 'POST', '/api/v1/auth/login', { payload: { username: user.username, password: user.password } });
     assert.equal(viaLogin.statusCode, 200);
     const after = await scrape(t(), TOKEN);
-    const moved = (name: string, labels: Record<string, string>) => after.value(name, labels) - before.value(name, labels);
+    const moved = movement(before, after);
     assert.equal(moved('auth_attempts_total', { method: 'token', status: 'failure' }), 1);
     assert.equal(moved('auth_attempts_total', { method: 'token', status: 'success' }), 1);
     assert.equal(moved('auth_attempts_total', { method: 'login', status: 'success' }), 1);
@@ -134,9 +134,10 @@ describe('authentication', () => {
     for (let i = 0; i < 4; i++) statuses.push((await call(t(), 'POST', '/api/v1/auth/token', { payload: { email: user.email, password: `Mauvais#${i}abc` } })).statusCode);
     assert.deepEqual(statuses, [401, 401, 429, 429]);
     const after = await scrape(t(), TOKEN);
-    assert.equal(after.value('auth_lockouts_total', { scope: 'account' }) - before.value('auth_lockouts_total', { scope: 'account' }), 1);
-    assert.equal(after.value('auth_attempts_total', { method: 'token', status: 'failure' }) - before.value('auth_attempts_total', { method: 'token', status: 'failure' }), 2);
-    assert.equal(after.value('auth_attempts_total', { method: 'token', status: 'locked' }) - before.value('auth_attempts_total', { method: 'token', status: 'locked' }), 2);
+    const moved = movement(before, after);
+    assert.equal(moved('auth_lockouts_total', { scope: 'account' }), 1);
+    assert.equal(moved('auth_attempts_total', { method: 'token', status: 'failure' }), 2);
+    assert.equal(moved('auth_attempts_total', { method: 'token', status: 'locked' }), 2);
   });
 
   test('refresh: a rotation is a success; the consumed token presented again is a reuse and a failure', async () => {
@@ -145,9 +146,10 @@ describe('authentication', () => {
     assert.equal((await call(t(), 'POST', '/api/v1/auth/refresh', { payload: { refresh_token: tokens.refresh_token } })).statusCode, 200);
     assert.equal((await call(t(), 'POST', '/api/v1/auth/refresh', { payload: { refresh_token: tokens.refresh_token } })).statusCode, 401);
     const after = await scrape(t(), TOKEN);
-    assert.equal(after.value('auth_attempts_total', { method: 'refresh', status: 'success' }) - before.value('auth_attempts_total', { method: 'refresh', status: 'success' }), 1);
-    assert.equal(after.value('auth_attempts_total', { method: 'refresh', status: 'failure' }) - before.value('auth_attempts_total', { method: 'refresh', status: 'failure' }), 1);
-    assert.equal(after.value('auth_refresh_reuse_total') - before.value('auth_refresh_reuse_total'), 1);
+    const moved = movement(before, after);
+    assert.equal(moved('auth_attempts_total', { method: 'refresh', status: 'success' }), 1);
+    assert.equal(moved('auth_attempts_total', { method: 'refresh', status: 'failure' }), 1);
+    assert.equal(moved('auth_refresh_reuse_total'), 1);
   });
 });
 
@@ -161,8 +163,9 @@ describe('business events', () => {
     // A refused transition changes nothing.
     assert.equal((await call(t(), 'PATCH', `/api/v1/interventions/${id}/statut`, { as: responsable, payload: { statut: 'ouverte' } })).statusCode, 409);
     const after = await scrape(t(), TOKEN);
-    assert.equal(after.value('interventions_status_changes_total', { from: 'en_cours', to: 'en_attente' }) - before.value('interventions_status_changes_total', { from: 'en_cours', to: 'en_attente' }), 1);
-    assert.equal(after.value('interventions_status_changes_total') - before.value('interventions_status_changes_total'), 1);
+    const moved = movement(before, after);
+    assert.equal(moved('interventions_status_changes_total', { from: 'en_cours', to: 'en_attente' }), 1);
+    assert.equal(moved('interventions_status_changes_total'), 1);
   });
 
   test('documents: upload (mime, bytes), rejection (reason), download, and a missing file as an integrity failure', async () => {
@@ -179,7 +182,7 @@ describe('business events', () => {
     await fs.rm(t().services.documentFiles.pathOf(row.storage_key));
     assert.equal((await call(t(), 'GET', `/api/v1/documents/${documentId}/download`, { as: responsable })).statusCode, 500);
     const after = await scrape(t(), TOKEN);
-    const moved = (name: string, labels: Record<string, string> = {}) => after.value(name, labels) - before.value(name, labels);
+    const moved = movement(before, after);
     assert.equal(moved('documents_uploaded_total', { mime: 'application/pdf' }), 1);
     assert.equal(moved('documents_uploaded_bytes_total'), 3000);
     assert.equal(moved('documents_rejected_total', { reason: 'empty' }), 1);
@@ -208,7 +211,7 @@ describe('business events', () => {
     await runner.execute('contrats.expire');
     await assert.rejects(runner.execute('maintenance.purge'), /disque indisponible/);
     const after = await scrape(t(), TOKEN);
-    const moved = (name: string, labels: Record<string, string>) => after.value(name, labels) - before.value(name, labels);
+    const moved = movement(before, after);
     assert.equal(moved('jobs_runs_total', { job: 'contrats.expire', status: 'success' }), 2);
     assert.equal(moved('jobs_runs_total', { job: 'maintenance.purge', status: 'failure' }), 1);
     assert.equal(moved('job_duration_seconds_count', { job: 'contrats.expire', status: 'success' }), 2);
@@ -228,7 +231,8 @@ describe('business events', () => {
     const summary = await t().services.emailDelivery.sendDue();
     assert.equal(summary.sent, 2);
     const after = await scrape(t(), TOKEN);
-    assert.equal(after.value('emails_total', { status: 'sent' }) - before.value('emails_total', { status: 'sent' }), 2);
+    const moved = movement(before, after);
+    assert.equal(moved('emails_total', { status: 'sent' }), 2);
     assert.equal(after.value('email_outbox_pending'), 0);
   });
 
@@ -242,10 +246,11 @@ describe('business events', () => {
     const before = await scrape(t(), TOKEN);
     const summary = await t().services.planningGeneration.generateDue();
     const after = await scrape(t(), TOKEN);
+    const moved = movement(before, after);
     assert.equal(summary.generated, 1, JSON.stringify(summary));
     assert.ok(summary.skipped >= 2, JSON.stringify(summary));
-    assert.equal(after.value('planning_interventions_generated_total') - before.value('planning_interventions_generated_total'), 1);
-    assert.equal(after.value('planning_occurrences_skipped_total') - before.value('planning_occurrences_skipped_total'), summary.skipped);
+    assert.equal(moved('planning_interventions_generated_total'), 1);
+    assert.equal(moved('planning_occurrences_skipped_total'), summary.skipped);
   });
 });
 
@@ -300,17 +305,7 @@ describe('rate limiting', () => {
 });
 
 describe('in production', () => {
-  const production = (token: string | undefined) => ({
-    env: {
-      ENVIRONMENT: 'production',
-      SECRET_KEY: generateSecretKey(),
-      FILES_ENC_KEY: generateFilesKey(),
-      CORS_ALLOW_ORIGINS: 'https://erp.mif.example',
-      RATE_LIMIT_ENABLED: 'false',
-      SECURITY_OVERRIDES: 'RATE_LIMIT_ENABLED',
-      METRICS_TOKEN: token,
-    },
-  });
+  const production = (token: string | undefined) => ({ env: productionEnv({ METRICS_TOKEN: token }) });
   const withToken = useTestApp(() => production(TOKEN));
   const withoutToken = useTestApp(() => production(undefined));
 
