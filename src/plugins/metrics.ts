@@ -3,7 +3,8 @@
  * http_requests_in_progress, labelled by method and route template (`/api/v1/interventions/{id}`),
  * `unmatched` for the not-found handler: never the raw URL. Registered before the rate limiter and
  * authentication, so that their refusals are counted too. The label children are cached per route,
- * so a request costs a few map lookups.
+ * so a request costs a few map lookups. A request whose client leaves before the response has
+ * finished is not counted in http_requests_total (Fastify runs no onResponse for it).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -14,6 +15,13 @@ export const UNMATCHED_ENDPOINT = 'unmatched';
 /** `/api/v1/interventions/:id` → `/api/v1/interventions/{id}` (the OpenAPI form). */
 export function endpointLabel(routeUrl: string | undefined): string {
   return routeUrl === undefined ? UNMATCHED_ENDPOINT : routeUrl.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The metric children of this request's route, found once at onRequest. */
+    metricsRoute: RouteChildren | null;
+  }
 }
 
 type RouteChildren = { inProgress: Gauge.Internal<'method' | 'endpoint'>; duration: Histogram.Internal<'method' | 'endpoint'>; endpoint: string };
@@ -35,15 +43,19 @@ export default fp(
       return children;
     };
 
-    app.addHook('onRequest', async (request, reply) => {
-      const { inProgress } = childrenOf(request);
-      inProgress.inc();
+    // Callback hooks, not async ones: no promise per request on the hot path.
+    app.decorateRequest('metricsRoute', null);
+    app.addHook('onRequest', (request, reply, done) => {
+      const children = childrenOf(request);
+      request.metricsRoute = children;
+      children.inProgress.inc();
       // 'close' comes for every response, finished or aborted; onResponse does not run for an abort.
-      reply.raw.once('close', () => inProgress.dec());
+      reply.raw.once('close', () => children.inProgress.dec());
+      done();
     });
 
-    app.addHook('onResponse', async (request, reply) => {
-      const children = childrenOf(request);
+    app.addHook('onResponse', (request, reply, done) => {
+      const children = request.metricsRoute ?? childrenOf(request);
       const status = reply.statusCode;
       const key = `${request.method} ${children.endpoint} ${status}`;
       let counter = answered.get(key);
@@ -54,6 +66,7 @@ export default fp(
       counter.inc();
       children.duration.observe(reply.elapsedTime / 1000);
       http.recent.record(reply.elapsedTime, status);
+      done();
     });
   },
   { name: 'metrics' },
