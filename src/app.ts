@@ -34,6 +34,7 @@ import bodyParsersPlugin, { JSON_BODY_LIMIT } from './plugins/body-parsers.js';
 import corsPlugin from './plugins/cors.js';
 import errorsPlugin from './plugins/errors.js';
 import httpPlugin from './plugins/http.js';
+import metricsPlugin from './plugins/metrics.js';
 import noNulPlugin from './plugins/no-nul.js';
 import openapiPlugin, { optionalBodies } from './plugins/openapi.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
@@ -148,6 +149,7 @@ export async function buildApp(runtime: Runtime, options: BuildOptions = {}): Pr
   await app.register(errorsPlugin);
   await app.register(bodyParsersPlugin);
   await app.register(httpPlugin);
+  await app.register(metricsPlugin);
   await app.register(corsPlugin);
   await app.register(securityHeadersPlugin);
   await app.register(rateLimitPlugin);

@@ -7,8 +7,9 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/types.js';
 import type { Database } from './db/schema.js';
-import { createStore } from './db/store.js';
+import { createStore, type Executor } from './db/store.js';
 import type { Clock } from './lib/clock.js';
+import { createMetrics } from './metrics/registry.js';
 import { AuditRepository } from './modules/audit/repository.js';
 import { AuditService } from './modules/audit/service.js';
 import { AttemptGuard } from './modules/auth/attempt-guard.js';
@@ -70,39 +71,44 @@ export interface CoreDependencies {
   clock: Clock;
   hasher: PasswordHasher;
   logger: Logger;
+  /** The pool's connection counts (a pg.Pool), read by the metrics at scrape time; absent, they read 0. */
+  pool?: { totalCount: number; idleCount: number; waitingCount: number };
 }
 
 export function createServices(deps: CoreDependencies) {
   const { config, db, clock, hasher, logger } = deps;
-  const audit = new AuditService(createStore(db, (x) => ({ audit: new AuditRepository(x) })));
+  // One registry per app instance (docs/operations.md §9); the services count into it.
+  const metrics = createMetrics({ service: config.projectName, version: config.version, environment: config.environment, now: () => clock.now().getTime() });
+  const auditRepository = (x: Executor) => new AuditRepository(x, metrics.auditEvents);
+  const audit = new AuditService(createStore(db, (x) => ({ audit: auditRepository(x) })));
   const dashboard = new DashboardService({ store: createStore(db, (x) => ({ dashboard: new DashboardRepository(x) })), clock, timeZone: config.appTimezone });
 
   const passwords = new PasswordService({ audit, hasher, minLength: config.auth.passwordMinLength });
-  const authStore = createStore(db, (x) => ({ auth: new AuthRepository(x), audit: new AuditRepository(x), mfa: new MfaRepository(x) }));
+  const authStore = createStore(db, (x) => ({ auth: new AuthRepository(x), audit: auditRepository(x), mfa: new MfaRepository(x) }));
   const authenticator = new Authenticator({ settings: config.auth, clock, principals: authStore.repos.auth });
-  const guard = new AttemptGuard({ store: authStore, settings: config.auth });
-  const auth = new AuthService({ store: authStore, audit, guard, passwords, hasher, clock, logger, settings: config.auth });
-  const mfa = new MfaService({ store: authStore, guard, auth, hasher, secrets: new MfaSecrets(config.auth.secretKey), clock });
-  const usersStore = createStore(db, (x) => ({ users: new UsersRepository(x), auth: new AuthRepository(x), audit: new AuditRepository(x) }));
+  const guard = new AttemptGuard({ store: authStore, settings: config.auth, lockouts: metrics.auth.lockouts });
+  const auth = new AuthService({ store: authStore, audit, guard, passwords, hasher, clock, logger, settings: config.auth, metrics: metrics.auth });
+  const mfa = new MfaService({ store: authStore, guard, auth, hasher, secrets: new MfaSecrets(config.auth.secretKey), clock, attempts: metrics.auth.attempts });
+  const usersStore = createStore(db, (x) => ({ users: new UsersRepository(x), auth: new AuthRepository(x), audit: auditRepository(x) }));
   const users = new UsersService({ store: usersStore, passwords, clock });
   const profile = new ProfileService({ store: usersStore, auth, clock });
   // Development only (docs/operations.md §4): without ADMIN_PASSWORD, a generated one, shown on stderr.
   const generated = config.environment === 'development' ? { dataDir: config.dataDir, announce: (banner: string) => void process.stderr.write(banner) } : null;
   const firstAdmin = new FirstAdminService({ store: usersStore, passwords, clock, admin: config.admin, logger, generated });
-  const clientsStore = createStore(db, (x) => ({ clients: new ClientsRepository(x), contrats: new ContratsRepository(x), audit: new AuditRepository(x) }));
+  const clientsStore = createStore(db, (x) => ({ clients: new ClientsRepository(x), contrats: new ContratsRepository(x), audit: auditRepository(x) }));
   const clients = new ClientsService({ store: clientsStore, audit, clock });
   const contrats = new ContratsService({ store: clientsStore, audit, clock, timeZone: config.appTimezone });
   const planning = new PlanningService({
-    store: createStore(db, (x) => ({ plannings: new PlanningRepository(x), audit: new AuditRepository(x) })),
+    store: createStore(db, (x) => ({ plannings: new PlanningRepository(x), audit: auditRepository(x) })),
     clock,
     timeZone: config.appTimezone,
   });
   const equipements = new EquipementsService({
-    store: createStore(db, (x) => ({ equipements: new EquipementsRepository(x), audit: new AuditRepository(x) })),
+    store: createStore(db, (x) => ({ equipements: new EquipementsRepository(x), audit: auditRepository(x) })),
     audit,
     clock,
   });
-  const techniciensStore = createStore(db, (x) => ({ techniciens: new TechniciensRepository(x), competences: new CompetencesRepository(x), audit: new AuditRepository(x) }));
+  const techniciensStore = createStore(db, (x) => ({ techniciens: new TechniciensRepository(x), competences: new CompetencesRepository(x), audit: auditRepository(x) }));
   const techniciens = new TechniciensService({ store: techniciensStore, clock });
   const competences = new CompetencesService({ store: techniciensStore, clock });
   // Every notification repository writes the outbox rows of e-mail notifications in its transaction (docs/operations.md §7).
@@ -112,8 +118,8 @@ export function createServices(deps: CoreDependencies) {
     parties: new InterventionPartiesRepository(x),
     notifications: new NotificationsRepository(x, mail),
   }));
-  const interventions = new InterventionsService({ store: interventionsStore, audit, clock });
-  const notifications = new NotificationsService({ store: createStore(db, (x) => ({ notifications: new NotificationsRepository(x, mail), audit: new AuditRepository(x) })), audit, clock });
+  const interventions = new InterventionsService({ store: interventionsStore, audit, clock, statusChanges: metrics.interventionStatusChanges });
+  const notifications = new NotificationsService({ store: createStore(db, (x) => ({ notifications: new NotificationsRepository(x, mail), audit: auditRepository(x) })), audit, clock });
 
   // The jobs (src/jobs/definitions.ts) call these.
   const planningGeneration = new PlanningGenerationService({
@@ -122,9 +128,10 @@ export function createServices(deps: CoreDependencies) {
     logger,
     timeZone: config.appTimezone,
     leadDays: config.jobs.planningLeadDays,
+    metrics: metrics.planning,
   });
   const documentFiles = new DocumentFileStore(config.files.uploadDirectory, new FileKeyring(config.files.encKey, config.files.oldKeys));
-  const documentsStore = createStore(db, (x) => ({ documents: new DocumentsRepository(x), audit: new AuditRepository(x) }));
+  const documentsStore = createStore(db, (x) => ({ documents: new DocumentsRepository(x), audit: auditRepository(x) }));
   const documents = new DocumentsService({
     store: documentsStore,
     files: documentFiles,
@@ -133,6 +140,7 @@ export function createServices(deps: CoreDependencies) {
     clock,
     logger,
     uploadMaxMb: config.files.uploadMaxMb,
+    metrics: metrics.documents,
   });
   const documentKeys = new DocumentKeyRotation({ store: documentsStore, files: documentFiles, logger });
 
@@ -147,6 +155,7 @@ export function createServices(deps: CoreDependencies) {
     clock,
     logger,
     settings: { fromEmail: config.smtp.fromEmail, fromName: config.smtp.fromName, maxAttempts: config.smtp.maxAttempts },
+    outcomes: metrics.emails,
   });
   const purge = new PurgeService({
     purge: new PurgeRepository(db),
@@ -163,8 +172,18 @@ export function createServices(deps: CoreDependencies) {
     jobRuns,
     outbox: emailDelivery,
     paths: { data: config.dataDir, uploads: config.files.uploadDirectory },
+    documents: { missingFiles: () => documents.missingFiles(), unknownKey: async () => (await documentKeys.report()).unknownKey },
+    metrics,
+  });
+  const { pool } = deps;
+  const interventionCounts = interventionsStore.repos.interventions;
+  metrics.readFrom({
+    pool: () => ({ total: pool?.totalCount ?? 0, idle: pool?.idleCount ?? 0, waiting: pool?.waitingCount ?? 0 }),
+    outboxPending: async () => (await emailDelivery.counts()).pending,
+    interventionsByStatus: () => interventionCounts.countByStatus(),
   });
   return {
+    metrics,
     audit,
     authenticator,
     mfa,

@@ -38,7 +38,7 @@ async function reportUnreadableDocuments(services: Services, logger: Logger): Pr
 export async function openRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config);
   const database = await openDatabase(config, logger, options.embedded);
-  const core: CoreDependencies = { config, db: database.db, clock: options.clock ?? systemClock, hasher: options.hasher ?? argon2Hasher, logger };
+  const core: CoreDependencies = { config, db: database.db, clock: options.clock ?? systemClock, hasher: options.hasher ?? argon2Hasher, logger, pool: database.pool };
   let services: Services;
   try {
     await migrateToLatest(database.db, logger);
@@ -55,6 +55,7 @@ export async function openRuntime(config: AppConfig, options: RuntimeOptions = {
     services,
     close: async () => {
       services.emailDelivery.close();
+      services.metrics.close();
       await database.close();
     },
   };

@@ -65,7 +65,6 @@ export const DEFAULT_CORS_ORIGINS: readonly string[] = [
   'http://localhost:8000',
 ];
 
-const METRICS = 'issue: metrics';
 const GENERATED_KEY = 'generated once in DATA_DIR outside production; required in production';
 
 export const VARIABLES = {
@@ -201,7 +200,6 @@ export const VARIABLES = {
     description: 'Bearer token for the metrics routes, >= 24 characters in production; generate it with npm run keys:generate',
     secret: true,
     example: '<at-least-24-random-characters>',
-    reserved: METRICS,
   },
 
   FILES_ENC_KEY: {

@@ -25,6 +25,7 @@ export function createJobRunner(runtime: Runtime, settings: JobRunnerSettings = 
     clock: runtime.clock,
     logger: runtime.logger,
     timeZone: runtime.config.appTimezone,
+    metrics: runtime.services.metrics.jobs,
     ...settings,
   });
 }

@@ -12,6 +12,7 @@ import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
+import type { JobMetrics } from '../metrics/registry.js';
 import type { JobDefinition, JobName, JobSummary } from './definitions.js';
 import { OutboxListener } from './outbox-listener.js';
 import type { JobRunsRepository } from './runs-repository.js';
@@ -41,6 +42,8 @@ export interface JobRunnerOptions {
   timings?: JobTimings;
   /** Register the cron schedules (default true); tests that only trigger jobs turn it off. */
   schedule?: boolean;
+  /** jobs_runs_total and job_duration_seconds (docs/operations.md §9). */
+  metrics: JobMetrics;
 }
 
 function errorMessage(error: unknown): string {
@@ -112,6 +115,8 @@ export class JobRunner {
     }
     const durationMs = performance.now() - started;
     const status = failure === null ? 'success' : 'failure';
+    this.options.metrics.runs.labels(name, status).inc();
+    this.options.metrics.duration.labels(name, status).observe(durationMs / 1000);
     const fields = { job: name, duration_ms: Math.round(durationMs), outcome: status, ...summary };
     if (failure === null) logger.info(fields, 'job terminé');
     else logger.error({ ...fields, err: failure }, 'job en échec');

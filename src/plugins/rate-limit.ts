@@ -14,7 +14,8 @@
  *   every node, else in process. When Redis fails the limiter lets the request through (fails open)
  *   and logs an error; the readiness route reports `checks.redis: unhealthy` (see `app.redis`).
  * - A 429 goes through the error handler (`AppError` → the envelope of docs/api.md §2) with `Retry-After`;
- *   it is logged and audited (`security.rate_limited`) at most once per IP per minute.
+ *   it is logged and audited (`security.rate_limited`) at most once per IP per minute, and always
+ *   counted in rate_limit_rejections_total (docs/operations.md §9).
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -177,6 +178,7 @@ export default fp(
     };
 
     async function deny(request: FastifyRequest, bucket: RateLimitBucket, retryAfter: number): Promise<never> {
+      app.services.metrics.rateLimitRejections.labels(bucket).inc();
       if (firstDenialThisMinute(request.ip)) {
         request.log.warn({ ip: request.ip, bucket, retry_after: retryAfter }, 'limite de débit atteinte');
         try {

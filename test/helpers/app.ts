@@ -14,6 +14,7 @@ import type { Services } from '../../src/container.js';
 import type { Database } from '../../src/db/schema.js';
 import { openRuntime, type RuntimeOptions } from '../../src/runtime.js';
 import type { Kysely } from 'kysely';
+import { generateFilesKey, generateSecretKey } from '../../src/config/keys.js';
 import { checkPassword } from '../../src/modules/auth/password-policy.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -23,6 +24,22 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 export async function makeTempDir(prefix = 'mif-erp-test-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * The variables of a production app that starts: production refuses the test keys (a counting
+ * FILES_ENC_KEY, a run-heavy SECRET_KEY), so fresh ones; a disabled rate limit needs its override.
+ */
+export function productionEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    ENVIRONMENT: 'production',
+    SECRET_KEY: generateSecretKey(),
+    FILES_ENC_KEY: generateFilesKey(),
+    CORS_ALLOW_ORIGINS: 'https://erp.mif.example',
+    RATE_LIMIT_ENABLED: 'false',
+    SECURITY_OVERRIDES: 'RATE_LIMIT_ENABLED',
+    ...extra,
+  };
 }
 
 /** A test configuration; `env` overrides or adds variables (DATABASE_URL unset = embedded mode). */

@@ -127,6 +127,7 @@ describe('runs, failures and stop', () => {
       pool: own.app.database.pool,
       definitions: [definition],
       runs: own.services.jobRuns,
+      metrics: own.services.metrics.jobs,
       clock: { now: () => new Date() },
       logger: pino({ level: 'silent' }),
       timeZone: 'Africa/Casablanca',

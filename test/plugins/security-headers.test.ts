@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { generateFilesKey, generateSecretKey } from '../../src/config/keys.js';
 import { describe, test } from 'node:test';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { AppError } from '../../src/lib/errors.js';
-import { createTestApp, useTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, productionEnv, useTestApp, type TestApp } from '../helpers/app.js';
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const HSTS = 'max-age=63072000; includeSubDomains';
@@ -152,16 +151,7 @@ describe('response headers (docs/security.md §7)', () => {
 describe('HSTS (production only)', () => {
   test('ENVIRONMENT=production adds Strict-Transport-Security to every response', async () => {
     const production = await createTestApp({
-      env: {
-        ENVIRONMENT: 'production',
-        // Production refuses the test keys (a counting FILES_ENC_KEY, a run-heavy SECRET_KEY).
-        SECRET_KEY: generateSecretKey(),
-        FILES_ENC_KEY: generateFilesKey(),
-        CORS_ALLOW_ORIGINS: 'https://erp.mif.example',
-        RATE_LIMIT_ENABLED: 'false',
-        SECURITY_OVERRIDES: 'RATE_LIMIT_ENABLED',
-        LOG_LEVEL: 'silent',
-      },
+      env: productionEnv({ LOG_LEVEL: 'silent' }),
       extraRoutes: testRoutes,
     });
     try {

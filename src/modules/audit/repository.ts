@@ -2,6 +2,7 @@
  * audit_events: append-only rows (docs/security.md §9). Writes go through the AuditService or, inside
  * a transaction, through the transaction's AuditRepository.
  */
+import type { Counter } from 'prom-client';
 import type { AuditOutcome } from '../../db/schema.js';
 import { selectPage, type Page, type PageOptions } from '../../db/paging.js';
 import type { Executor } from '../../db/store.js';
@@ -38,7 +39,15 @@ export const AUDIT_SORT: SortSpec = {
 };
 
 export class AuditRepository {
-  constructor(private readonly db: Executor) {}
+  /**
+   * `events` is audit_events_total (docs/operations.md §9), counted once the row is written. A row
+   * written in a transaction that later rolls back stays counted: refusals, the usual case, are
+   * audited after their rollback (AuditService.guard), so the count follows the table closely.
+   */
+  constructor(
+    private readonly db: Executor,
+    private readonly events?: Counter<'event_type' | 'outcome'>,
+  ) {}
 
   async insert(event: AuditEventInput): Promise<void> {
     await this.db
@@ -56,6 +65,7 @@ export class AuditRepository {
         details: JSON.stringify(event.details ?? {}),
       })
       .execute();
+    this.events?.labels(event.eventType, event.outcome).inc();
   }
 
   /** The filters of GET /audit/, combined with AND; the date bounds are inclusive. */

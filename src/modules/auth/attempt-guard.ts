@@ -5,6 +5,7 @@
  * attempts never outnumber the threshold; `settle` re-checks the locks in the caller's transaction,
  * right before tokens are issued or a secret is changed. Every refusal is audited.
  */
+import type { Counter } from 'prom-client';
 import type { LoginEndpoint, LoginReason } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import type { AppError } from '../../lib/errors.js';
@@ -45,6 +46,8 @@ export interface Claim {
 export interface AttemptGuardDependencies {
   store: Store<AuthRepositories>;
   settings: LockoutSettings;
+  /** auth_lockouts_total (docs/operations.md §9), counted once the lock is committed. */
+  lockouts: Counter<'scope'>;
 }
 
 export class AttemptGuard {
@@ -111,6 +114,7 @@ export class AttemptGuard {
       }
       return outcome;
     });
+    for (const lock of outcome.newLocks) this.deps.lockouts.labels(lock.scope).inc();
     return outcome.lockedSeconds > 0 ? tooManyAttempts(outcome.lockedSeconds) : wrong;
   }
 

@@ -9,6 +9,7 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { auditRow } from '../audit/service.js';
 import type { AttemptGuard, Claim } from './attempt-guard.js';
+import { countAttempt, type AttemptCounter } from './attempt-metrics.js';
 import { INVALID_TOKEN } from './authenticator.js';
 import { tooManyAttempts } from './brute-force.js';
 import { generateRecoveryCodes, INVALID_CHALLENGE, INVALID_CODE, isTotpCode } from './mfa-policy.js';
@@ -25,6 +26,8 @@ export interface MfaDependencies {
   hasher: PasswordHasher;
   secrets: MfaSecrets;
   clock: Clock;
+  /** auth_attempts_total: a login with a second factor is counted when its code is checked. */
+  attempts: AttemptCounter;
 }
 
 export interface Enrolment {
@@ -111,13 +114,15 @@ export class MfaService {
       throw AppError.unauthorized(INVALID_CHALLENGE);
     }
     const subject = { ...origin, userId: account.id, role: account.role };
-    const claim = await this.deps.guard.claim({ subject, now, identifier: account.email, userId: account.id, endpoint: 'mfa' });
-    const accepted = await this.verifyCode(account.id, code, now);
-    if (!accepted) throw await this.deps.guard.fail(claim, 'bad_code', AppError.unauthorized(INVALID_CODE));
-    return this.deps.auth.completeLogin(claim, account, null, { endpoint: challenge.endpoint, second_factor: accepted.kind }, async (repos) => {
-      // Single use, decided in the transaction that issues the tokens: a race loser gets nothing.
-      if (!(await repos.mfa.useChallenge(challengeHash, now))) throw AppError.unauthorized(INVALID_CHALLENGE);
-      if (!(await this.applyCode(repos, account.id, accepted, now))) throw AppError.unauthorized(INVALID_CODE);
+    return countAttempt(this.deps.attempts, challenge.endpoint, async () => {
+      const claim = await this.deps.guard.claim({ subject, now, identifier: account.email, userId: account.id, endpoint: 'mfa' });
+      const accepted = await this.verifyCode(account.id, code, now);
+      if (!accepted) throw await this.deps.guard.fail(claim, 'bad_code', AppError.unauthorized(INVALID_CODE));
+      return this.deps.auth.completeLogin(claim, account, null, { endpoint: challenge.endpoint, second_factor: accepted.kind }, async (repos) => {
+        // Single use, decided in the transaction that issues the tokens: a race loser gets nothing.
+        if (!(await repos.mfa.useChallenge(challengeHash, now))) throw AppError.unauthorized(INVALID_CHALLENGE);
+        if (!(await this.applyCode(repos, account.id, accepted, now))) throw AppError.unauthorized(INVALID_CODE);
+      });
     });
   }
 

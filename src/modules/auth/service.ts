@@ -10,6 +10,8 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import type { AuditRepository } from '../audit/repository.js';
 import { auditRow, type AuditService, type AuditSubject } from '../audit/service.js';
+import type { AuthMetrics } from '../../metrics/registry.js';
+import { countAttempt } from './attempt-metrics.js';
 import { INVALID_TOKEN } from './authenticator.js';
 import type { AttemptGuard, Claim } from './attempt-guard.js';
 import { tooManyAttempts } from './brute-force.js';
@@ -41,6 +43,8 @@ export interface AuthDependencies {
   clock: Clock;
   logger: Logger;
   settings: AuthSettings;
+  /** auth_attempts_total and auth_refresh_reuse_total (docs/operations.md §9). */
+  metrics: Pick<AuthMetrics, 'attempts' | 'refreshReuse'>;
 }
 
 export interface LoginInput {
@@ -69,7 +73,11 @@ function sessionOf(actor: Actor): { userId: number; sessionId: string } {
 export class AuthService {
   constructor(private readonly deps: AuthDependencies) {}
 
-  async login(origin: RequestOrigin, input: LoginInput): Promise<TokenPair> {
+  login(origin: RequestOrigin, input: LoginInput): Promise<TokenPair> {
+    return countAttempt(this.deps.metrics.attempts, input.endpoint, () => this.passwordLogin(origin, input));
+  }
+
+  private async passwordLogin(origin: RequestOrigin, input: LoginInput): Promise<TokenPair> {
     const { store, hasher, guard } = this.deps;
     const now = this.deps.clock.now();
     const identifier = input.identifier.trim().toLowerCase();
@@ -140,7 +148,11 @@ export class AuthService {
   }
 
   /** Rotates a refresh token; a consumed one presented again revokes its whole session. */
-  async refresh(origin: RequestOrigin, refreshToken: string): Promise<TokenPair> {
+  refresh(origin: RequestOrigin, refreshToken: string): Promise<TokenPair> {
+    return countAttempt(this.deps.metrics.attempts, 'refresh', () => this.rotateRefresh(origin, refreshToken));
+  }
+
+  private async rotateRefresh(origin: RequestOrigin, refreshToken: string): Promise<TokenPair> {
     const { store } = this.deps;
     const now = this.deps.clock.now();
     const tokenHash = hashRefreshToken(refreshToken);
@@ -170,6 +182,7 @@ export class AuthService {
         const subject = { ...origin, userId: known.userId };
         await repos.audit.insert(auditRow(subject, { eventType: 'auth.refresh.reuse_detected', outcome: 'failure', resourceType: 'session', resourceId: known.sessionId }));
       });
+      this.deps.metrics.refreshReuse.inc();
       this.deps.logger.warn({ session_id: known.sessionId, user_id: known.userId }, 'réutilisation d’un refresh token : session révoquée');
     } else {
       await this.deps.audit.record({ ...origin, userId: known?.userId ?? null }, { eventType: 'auth.refresh.invalid', outcome: 'failure' });

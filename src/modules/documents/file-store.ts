@@ -147,6 +147,15 @@ export class DocumentFileStore {
     await fs.rm(staged.tempPath, { force: true }).catch(() => undefined);
   }
 
+  /** Whether a document's file is there; an invalid key or an unreadable directory counts as missing. */
+  async exists(storageKey: string): Promise<boolean> {
+    try {
+      return (await fs.stat(this.pathOf(storageKey))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
   /** Removes a document's file; a file already gone is not an error. */
   async remove(storageKey: string): Promise<void> {
     await fs.rm(this.pathOf(storageKey), { force: true });

@@ -132,6 +132,11 @@ export class DocumentsRepository {
       .executeTakeFirst();
   }
 
+  /** The next `limit` rows' storage keys, by id (the missing-file count of /health/detailed). */
+  storageKeysAfter(afterId: number, limit: number): Promise<{ id: number; storage_key: string }[]> {
+    return this.db.selectFrom('documents').select(['id', 'storage_key']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  }
+
   /** Which of these storage keys have a row (the orphan sweep). */
   async knownStorageKeys(storageKeys: string[]): Promise<Set<string>> {
     if (storageKeys.length === 0) return new Set();

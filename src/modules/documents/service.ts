@@ -11,6 +11,7 @@ import type { Store } from '../../db/store.js';
 import { SYSTEM_ACTOR, type Actor, type RequestOrigin } from '../../lib/actor.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
+import type { DocumentMetrics } from '../../metrics/registry.js';
 import { parseSort } from '../../lib/listing.js';
 import type { AuditRepository } from '../audit/repository.js';
 import { auditRow, outOfScope, roleDenied, type AuditService } from '../audit/service.js';
@@ -30,6 +31,8 @@ export interface DocumentsDependencies {
   clock: Clock;
   logger: Logger;
   uploadMaxMb: number;
+  /** The documents_* counters of docs/operations.md §9. */
+  metrics: DocumentMetrics;
 }
 
 /** One part of a multipart upload, as the route reads it. */
@@ -45,6 +48,11 @@ export interface Download {
 }
 
 const DESCRIPTION_MAX = 500;
+/** Rows whose file is checked at once by `missingFiles`. */
+const FILE_CHECK_BATCH = 500;
+
+/** The `reason` label of documents_rejected_total (docs/operations.md §9): size, type or empty. */
+const REJECTION_LABELS: Record<string, 'size' | 'type' | 'empty'> = { too_large: 'size', type: 'type', extension: 'type', empty: 'empty' };
 const HOUR_MS = 3_600_000;
 
 export class DocumentsService {
@@ -88,7 +96,10 @@ export class DocumentsService {
       if (!staged) throw AppError.validation([{ loc: ['body', 'file'], msg: DOCUMENT_MESSAGES.fileMissing, type: 'missing' }], DOCUMENT_MESSAGES.fileMissing);
       if (interventionId === undefined) throw AppError.validation([{ loc: ['query', 'intervention_id'], msg: 'Champ obligatoire', type: 'missing' }]);
       target ??= await this.uploadTarget(actor, interventionId);
-      return await this.keep(actor, target, staged, description);
+      const kept = await this.keep(actor, target, staged, description);
+      this.deps.metrics.uploaded.labels(staged.mimeType).inc();
+      this.deps.metrics.uploadedBytes.inc(staged.size);
+      return kept;
     } catch (error) {
       if (staged) await this.deps.files.discard(staged);
       if (error instanceof UploadRejected) await this.reject(actor, error.reason, interventionId);
@@ -140,6 +151,8 @@ export class DocumentsService {
   }
 
   private async reject(actor: Actor, reason: string, interventionId: number | undefined): Promise<void> {
+    const label = REJECTION_LABELS[reason];
+    if (label) this.deps.metrics.rejected.labels(label).inc();
     await this.deps.audit.record(actor, { eventType: 'doc.rejected', outcome: 'failure', resourceType: 'intervention', resourceId: interventionId ?? null, details: { reason } });
   }
 
@@ -204,6 +217,8 @@ export class DocumentsService {
       throw new AppError(500);
     }
     await this.deps.audit.record(actor, { eventType: 'doc.downloaded', outcome: 'success', resourceType: 'document', resourceId: id, details: { intervention_id: row.intervention_id } });
+    this.deps.metrics.downloaded.inc();
+    this.deps.metrics.downloadedBytes.inc(row.taille_octets);
     return {
       stream,
       mime: row.mime_type,
@@ -214,6 +229,7 @@ export class DocumentsService {
   }
 
   private async integrityFailed(actor: Actor, id: number, reason: string, message: string): Promise<void> {
+    this.deps.metrics.integrityFailures.inc();
     this.deps.logger.error({ document_id: id, reason, error: message }, 'document integrity failure');
     await this.deps.audit.record(actor, { eventType: 'doc.integrity_failed', outcome: 'failure', resourceType: 'document', resourceId: id, details: { reason } });
   }
@@ -235,6 +251,22 @@ export class DocumentsService {
   }
 
   // --- maintenance --------------------------------------------------------------------------------
+
+  /**
+   * How many rows have no file under UPLOAD_DIRECTORY (/health/detailed, docs/operations.md §8):
+   * every row's file is looked up, a batch at a time, so the cost grows with the number of documents.
+   */
+  async missingFiles(): Promise<number> {
+    let missing = 0;
+    let afterId = 0;
+    for (;;) {
+      const rows = await this.deps.store.repos.documents.storageKeysAfter(afterId, FILE_CHECK_BATCH);
+      if (rows.length === 0) return missing;
+      const present = await Promise.all(rows.map((row) => this.deps.files.exists(row.storage_key)));
+      missing += present.filter((exists) => !exists).length;
+      afterId = rows.at(-1)!.id;
+    }
+  }
 
   /**
    * The file part of the `maintenance.purge` job (docs/operations.md §6): temporary upload files

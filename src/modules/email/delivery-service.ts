@@ -5,6 +5,7 @@
  * the last allowed attempt, leaves the row `failed`. Each failure is logged with the server's answer.
  */
 import type { Logger } from 'pino';
+import type { Counter } from 'prom-client';
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../../lib/clock.js';
 import type { ClaimedEmail, EmailOutboxRepository } from './outbox-repository.js';
@@ -24,6 +25,8 @@ export interface EmailDeliveryDependencies {
   };
   /** Rows claimed at once; they are sent concurrently over the transport's pooled connections. */
   batchSize?: number;
+  /** emails_total by status sent, retry, failed (docs/operations.md §9). */
+  outcomes: Counter<'status'>;
 }
 
 export interface DeliverySummary {
@@ -63,7 +66,10 @@ export class EmailDeliveryService {
       const batch = await outbox.claimDue(this.deps.clock.now(), this.deps.batchSize ?? DEFAULT_BATCH);
       if (batch.length === 0) break;
       const outcomes = await Promise.all(batch.map((row) => this.deliver(row)));
-      for (const outcome of outcomes) summary[outcome === 'sent' ? 'sent' : outcome === 'retry' ? 'retried' : 'failed']++;
+      for (const outcome of outcomes) {
+        summary[outcome === 'sent' ? 'sent' : outcome === 'retry' ? 'retried' : 'failed']++;
+        this.deps.outcomes.labels(outcome).inc();
+      }
     }
     return summary;
   }

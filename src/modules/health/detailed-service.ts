@@ -1,10 +1,15 @@
 /**
  * GET /health/detailed (docs/operations.md §8): readiness, then the version, uptime, pool, the last
- * run of each job, the outbox counts and the system figures. Reads that fail (the database is
- * down) leave their part empty: readiness already says what is wrong.
+ * run of each job, the outbox counts, the documents that cannot be downloaded, the system figures
+ * and the request figures of the metrics registry. Reads that fail (the database is down) leave
+ * their part empty: readiness already says what is wrong.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
+import type { EventLoopLag } from '../../metrics/event-loop.js';
+import type { HttpMetrics } from '../../metrics/registry.js';
+import { applicationFigures } from '../../metrics/request-figures.js';
 import type { DetailedHealth } from './schemas.js';
 import type { HealthService, ReadinessState } from './service.js';
 
@@ -16,6 +21,9 @@ export interface DetailedHealthDependencies {
   outbox: { counts(): Promise<{ pending: number; failed: number }>; readonly transportKind: 'smtp' | 'log' };
   /** DATA_DIR and UPLOAD_DIRECTORY, for their free space. */
   paths: { data: string; uploads: string };
+  /** Rows without their file, and rows wrapped by a key that is not configured. */
+  documents: { missingFiles(): Promise<number>; unknownKey(): Promise<number> };
+  metrics: { http: HttpMetrics; eventLoop: EventLoopLag };
 }
 
 /** The pool's connections, as the route reads them from the running app. */
@@ -25,13 +33,19 @@ export interface PoolState {
   waiting: number;
 }
 
-/** Free bytes of the file system holding `target`; null when it cannot be read (missing directory). */
+/**
+ * Free bytes of the file system that holds `target`, or will hold it: a directory not created yet
+ * (UPLOAD_DIRECTORY before the first upload) is measured at its nearest existing parent. null when
+ * nothing can be read.
+ */
 async function freeBytes(target: string): Promise<number | null> {
-  try {
-    const stats = await fs.statfs(target);
-    return stats.bavail * stats.bsize;
-  } catch {
-    return null;
+  for (let current = path.resolve(target); ; current = path.dirname(current)) {
+    try {
+      const stats = await fs.statfs(current);
+      return stats.bavail * stats.bsize;
+    } catch {
+      if (path.dirname(current) === current) return null;
+    }
   }
 }
 
@@ -46,12 +60,15 @@ export class DetailedHealthService {
   /** GET /health/detailed: readiness, then the process, pool, jobs, outbox and system figures. */
   async detailed(state: ReadinessState & { pool: PoolState }): Promise<DetailedHealth> {
     const details = this.deps;
-    const [readiness, runs, outbox, data, uploads] = await Promise.all([
+    const [readiness, runs, outbox, missingFiles, unknownKey, data, uploads, application] = await Promise.all([
       details.health.readiness(state),
       details.jobRuns.list().catch(() => []),
       details.outbox.counts().catch(() => ({ pending: 0, failed: 0 })),
+      details.documents.missingFiles().catch(() => 0),
+      details.documents.unknownKey().catch(() => 0),
       freeBytes(details.paths.data),
       freeBytes(details.paths.uploads),
+      applicationFigures(details.metrics.http),
     ]);
     const memory = process.memoryUsage();
     return {
@@ -74,7 +91,15 @@ export class DetailedHealthService {
         })),
       },
       outbox: { ...outbox, transport: details.outbox.transportKind },
-      system: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, load_average: os.loadavg(), free_disk_bytes: { data, uploads } },
+      documents: { missing_files: missingFiles, unknown_key: unknownKey },
+      system: {
+        rss_bytes: memory.rss,
+        heap_used_bytes: memory.heapUsed,
+        event_loop_lag_p99_ms: details.metrics.eventLoop.p99Ms(),
+        load_average: os.loadavg(),
+        free_disk_bytes: { data, uploads },
+      },
+      application,
     };
   }
 }

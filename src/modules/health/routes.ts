@@ -1,17 +1,9 @@
-/** Health, liveness and readiness (docs/operations.md §8): no authentication, exempt from rate limiting. */
-import { timingSafeEqual } from 'node:crypto';
+/** Health, liveness, readiness, detailed health and metrics (docs/operations.md §8, §9): exempt from rate limiting; only the detailed health and the metrics need a token. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { onRequestAsyncHookHandler } from 'fastify';
 import { withErrors } from '../../lib/schemas.js';
+import { detailedAccess } from './access.js';
+import metricsRoutes from './metrics-routes.js';
 import { DetailedHealthSchema, HealthSchema, ReadinessSchema } from './schemas.js';
-
-/** Whether the Authorization header is `Bearer <token>`, compared in constant time. */
-function bearerIs(header: string | undefined, token: string): boolean {
-  if (header === undefined || !header.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice('Bearer '.length));
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { health, healthDetails } = app.services;
@@ -48,20 +40,14 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   }
 
-  // Open in development; otherwise an admin's bearer token or `Bearer <METRICS_TOKEN>` (docs/api.md §7).
-  const adminOnly = app.authorize('admin');
-  const detailedAccess: onRequestAsyncHookHandler = async function (request, reply) {
-    if (app.config.environment === 'development') return;
-    if (app.config.metricsToken !== null && bearerIs(request.headers.authorization, app.config.metricsToken)) return;
-    for (const hook of adminOnly) await hook.call(this, request, reply);
-  };
+  // Open in development; otherwise an admin's bearer token or `Bearer <METRICS_TOKEN>` (docs/api.md §4.12).
   app.get(
     '/health/detailed',
     {
-      onRequest: detailedAccess,
+      onRequest: detailedAccess(app),
       schema: {
         tags: ['health'],
-        summary: 'État détaillé : préparation, pool, dernières exécutions des jobs, file des e-mails, système',
+        summary: 'État détaillé : préparation, pool, dernières exécutions des jobs, file des e-mails, documents, système, requêtes',
         // `detailedAccess` is not one of authorize()'s hooks, so the OpenAPI plugin cannot infer it.
         security: [{ bearer: [] }],
         response: withErrors({ 200: DetailedHealthSchema, 503: DetailedHealthSchema }, 401, 403),
@@ -78,6 +64,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(detailed.status === 'ready' ? 200 : 503).send(detailed);
     },
   );
+
+  await app.register(metricsRoutes);
 };
 
 export default healthRoutes;

@@ -44,11 +44,28 @@ export const DetailedHealthSchema = Type.Object({
   pool: Type.Object({ total: Type.Integer(), idle: Type.Integer(), waiting: Type.Integer() }),
   jobs: Type.Object({ scheduler_enabled: Type.Boolean(), last_runs: Type.Array(JobLastRunSchema) }),
   outbox: Type.Object({ pending: Type.Integer(), failed: Type.Integer(), transport: Type.Union([Type.Literal('smtp'), Type.Literal('log')]) }),
+  /** Rows that cannot be downloaded: no file under UPLOAD_DIRECTORY, or a key_id no configured key has. */
+  documents: Type.Object({ missing_files: Type.Integer(), unknown_key: Type.Integer() }),
   system: Type.Object({
     rss_bytes: Type.Integer(),
     heap_used_bytes: Type.Integer(),
+    event_loop_lag_p99_ms: Type.Number(),
     load_average: Type.Array(Type.Number()),
     free_disk_bytes: Type.Object({ data: Type.Union([Type.Integer(), Type.Null()]), uploads: Type.Union([Type.Integer(), Type.Null()]) }),
+  }),
+  application: Type.Object({
+    requests_total: Type.Integer(),
+    server_errors_total: Type.Integer(),
+    error_rate_5xx: Type.Number(),
+    mean_response_ms: Type.Union([Type.Number(), Type.Null()]),
+    p95_response_ms: Type.Union([Type.Number(), Type.Null()]),
+    recent: Type.Object({
+      window_seconds: Type.Integer(),
+      requests: Type.Integer(),
+      server_errors: Type.Integer(),
+      error_rate_5xx: Type.Number(),
+      p95_response_ms: Type.Union([Type.Number(), Type.Null()]),
+    }),
   }),
 });
 export type DetailedHealth = Static<typeof DetailedHealthSchema>;

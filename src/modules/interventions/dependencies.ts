@@ -3,6 +3,7 @@
  * one intervention (404, audited `rbac.denied` when it exists out of scope) and a write in one
  * transaction (a Denial audited after the rollback, a constraint race answered like its pre-check).
  */
+import type { Counter } from 'prom-client';
 import { mapConstraintViolation } from '../../db/constraints.js';
 import type { Store } from '../../db/store.js';
 import type { Actor } from '../../lib/actor.js';
@@ -24,6 +25,8 @@ export interface InterventionsDependencies {
   store: Store<InterventionRepositories>;
   audit: AuditService;
   clock: Clock;
+  /** interventions_status_changes_total (docs/operations.md §9), counted once the change is committed. */
+  statusChanges: Counter<'from' | 'to'>;
 }
 
 /** `row` (intervention `id`) when the caller may see it; 404 otherwise. */

@@ -134,7 +134,7 @@ export async function updateIntervention(deps: InterventionsDependencies, actor:
   const requested = requestedValues(input);
   const remarque = optionalText(input.remarque) ?? null;
   const now = deps.clock.now();
-  await runWrite(deps, actor, async ({ interventions, parties, notifications }) => {
+  const historique = await runWrite(deps, actor, async ({ interventions, parties, notifications }): Promise<HistoriqueEntry | null> => {
     const current = await interventions.lock(id);
     if (!current) throw AppError.notFound(INTERVENTION_MESSAGES.notFound);
 
@@ -149,7 +149,7 @@ export async function updateIntervention(deps: InterventionsDependencies, actor:
     const equipementChanged = input.equipementId !== undefined && input.equipementId !== null && input.equipementId !== current.equipement_id;
     if (technicienChanged) changed.push('technicien_id');
     if (equipementChanged) changed.push('equipement_id');
-    if (changed.length === 0) return;
+    if (changed.length === 0) return null;
     if (refusedEditFields(current.statut, changed).length > 0) throw AppError.conflict(notEditableMessage(current.statut));
 
     const technicien = technicienChanged ? await changeTechnicien(parties, current, input.technicienId ?? null, remarque, now, changes) : undefined;
@@ -170,5 +170,8 @@ export async function updateIntervention(deps: InterventionsDependencies, actor:
     if (notify && notify.userId !== actor.userId) {
       await notifications.insert([affectationNotice({ id, titre: changes.titre ?? current.titre }, notify.userId, now)]);
     }
+    return technicien?.historique ?? null;
   });
+  // An assignment or its removal can move the status (ouverte ↔ affectee).
+  if (historique?.statutPrecedent && historique.statutPrecedent !== historique.statut) deps.statusChanges.labels(historique.statutPrecedent, historique.statut).inc();
 }

@@ -179,6 +179,12 @@ export class InterventionsRepository {
     return { rows, total };
   }
 
+  /** Every intervention by status, from the trigger-kept counters (interventions_current, docs/operations.md §9). */
+  async countByStatus(): Promise<Partial<Record<StatutIntervention, number>>> {
+    const rows = await this.db.selectFrom('intervention_status_counts').select(['statut', sql<string>`sum(total)`.as('total')]).groupBy('statut').execute();
+    return Object.fromEntries(rows.map((row) => [row.statut, Number(row.total)]));
+  }
+
   async count(scope: InterventionScope, filters: InterventionFilters, now: Date): Promise<number> {
     if (countableFromCounters(scope, filters)) {
       let counters = this.db.selectFrom('intervention_status_counts').select(sql<string>`coalesce(sum(total), 0)`.as('total'));

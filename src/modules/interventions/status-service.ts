@@ -63,7 +63,7 @@ export async function changeStatus(deps: InterventionsDependencies, actor: Actor
   const technicienId = input.technicienId ?? null;
   const seen = await requireVisible(deps, actor, id, await deps.store.repos.interventions.findScope(id));
   const now = deps.clock.now();
-  return runWrite(deps, actor, async (repos) => {
+  const result = await runWrite(deps, actor, async (repos) => {
     const current = await repos.interventions.lock(id);
     if (!current) throw AppError.notFound(INTERVENTION_MESSAGES.notFound);
     if (!inScope(interventionScope(actor), current)) throw outOfScope(INTERVENTION_MESSAGES.notFound, 'intervention', id);
@@ -103,6 +103,8 @@ export async function changeStatus(deps: InterventionsDependencies, actor: Actor
     await repos.notifications.insert(await statusNotices(repos, actor, current, to, technicien, remarque, now));
     return { id, from, to, at: now };
   });
+  deps.statusChanges.labels(result.from, result.to).inc();
+  return result;
 }
 
 /** Who hears of the change: the technician assigned, the people concerned by a closure, the technician of a cancelled intervention. */

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../../lib/clock.js';
+import type { PlanningMetrics } from '../../metrics/registry.js';
 import type { InterventionPartiesRepository } from '../interventions/parties-repository.js';
 import type { InterventionsRepository } from '../interventions/repository.js';
 import { affectationNotice } from '../interventions/notices.js';
@@ -25,6 +26,8 @@ export interface PlanningGenerationDependencies {
   leadDays: number;
   /** Plannings handled at once, each in its own transaction (a share of the pool). */
   concurrency?: number;
+  /** planning_interventions_generated_total and planning_occurrences_skipped_total, counted per committed planning. */
+  metrics: PlanningMetrics;
 }
 
 export interface GenerationSummary {
@@ -57,8 +60,12 @@ export class PlanningGenerationService {
         const outcome = await this.generateOne(ids[cursor++]!, now, limit);
         if (outcome.kind === 'untouched') summary.untouched++;
         else {
-          if (outcome.kind === 'generated') summary.generated++;
+          if (outcome.kind === 'generated') {
+            summary.generated++;
+            this.deps.metrics.generated.inc();
+          }
           summary.skipped += outcome.skipped;
+          this.deps.metrics.skipped.inc(outcome.skipped);
         }
       }
     };

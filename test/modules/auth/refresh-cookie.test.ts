@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { generateFilesKey, generateSecretKey } from '../../../src/config/keys.js';
 import { REFRESH_COOKIE } from '../../../src/modules/auth/refresh-cookie.js';
-import { useTestApp, type TestApp } from '../../helpers/app.js';
+import { productionEnv, useTestApp, type TestApp } from '../../helpers/app.js';
 import { bearer, seedUser, type TestUser } from '../../helpers/auth.js';
 import { assertError } from '../../helpers/http.js';
 
@@ -111,17 +110,7 @@ describe('refresh cookie of the web application', () => {
 });
 
 describe('refresh cookie in production', () => {
-  // Production refuses the test keys and a disabled rate limit without its override.
-  const prod = useTestApp(() => ({
-    env: {
-      ENVIRONMENT: 'production',
-      SECRET_KEY: generateSecretKey(),
-      FILES_ENC_KEY: generateFilesKey(),
-      CORS_ALLOW_ORIGINS: 'https://erp.mif.example',
-      RATE_LIMIT_ENABLED: 'false',
-      SECURITY_OVERRIDES: 'RATE_LIMIT_ENABLED',
-    },
-  }));
+  const prod = useTestApp(() => ({ env: productionEnv() }));
   it('is Secure', async () => {
     const seeded = await seedUser(prod(), 'technicien');
     const response = await prod().app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: WEB, payload: { username: seeded.username, password: seeded.password } });

@@ -5101,7 +5101,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** État détaillé : préparation, pool, dernières exécutions des jobs, file des e-mails, système */
+        /** État détaillé : préparation, pool, dernières exécutions des jobs, file des e-mails, documents, système, requêtes */
         get: {
             parameters: {
                 query?: never;
@@ -5118,10 +5118,28 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            application: {
+                                error_rate_5xx: number;
+                                mean_response_ms: number | null;
+                                p95_response_ms: number | null;
+                                recent: {
+                                    error_rate_5xx: number;
+                                    p95_response_ms: number | null;
+                                    requests: number;
+                                    server_errors: number;
+                                    window_seconds: number;
+                                };
+                                requests_total: number;
+                                server_errors_total: number;
+                            };
                             checks: {
                                 database: "healthy" | "unhealthy" | "not_configured";
                                 migrations: "healthy" | "pending";
                                 redis: "healthy" | "unhealthy" | "not_configured";
+                            };
+                            documents: {
+                                missing_files: number;
+                                unknown_key: number;
                             };
                             jobs: {
                                 last_runs: {
@@ -5155,6 +5173,7 @@ export interface paths {
                             service: string;
                             status: "ready" | "not_ready";
                             system: {
+                                event_loop_lag_p99_ms: number;
                                 free_disk_bytes: {
                                     data: number | null;
                                     uploads: number | null;
@@ -5213,10 +5232,28 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            application: {
+                                error_rate_5xx: number;
+                                mean_response_ms: number | null;
+                                p95_response_ms: number | null;
+                                recent: {
+                                    error_rate_5xx: number;
+                                    p95_response_ms: number | null;
+                                    requests: number;
+                                    server_errors: number;
+                                    window_seconds: number;
+                                };
+                                requests_total: number;
+                                server_errors_total: number;
+                            };
                             checks: {
                                 database: "healthy" | "unhealthy" | "not_configured";
                                 migrations: "healthy" | "pending";
                                 redis: "healthy" | "unhealthy" | "not_configured";
+                            };
+                            documents: {
+                                missing_files: number;
+                                unknown_key: number;
                             };
                             jobs: {
                                 last_runs: {
@@ -5250,6 +5287,7 @@ export interface paths {
                             service: string;
                             status: "ready" | "not_ready";
                             system: {
+                                event_loop_lag_p99_ms: number;
                                 free_disk_bytes: {
                                     data: number | null;
                                     uploads: number | null;
