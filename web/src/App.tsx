@@ -36,6 +36,7 @@ function preloadScreen(pathname: string): void {
 
 const LoginPage = lazy(screens.login);
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
+const MfaEnrolmentPage = lazy(() => import('./pages/MfaEnrolmentPage'));
 const DashboardPage = lazy(screens.dashboard);
 const InterventionsPage = lazy(screens.interventions);
 const InterventionDetailPage = lazy(screens.detail);
@@ -59,6 +60,7 @@ function Protected({ children }: { children: ReactNode }) {
   if (session.status === 'unknown') return <PageLoader />;
   if (session.status === 'signed-out') return <Navigate to="/connexion" replace state={{ from: location.pathname + location.search }} />;
   if (session.mustChangePassword) return <Navigate to="/changer-mot-de-passe" replace />;
+  if (session.mustEnrolMfa) return <Navigate to="/double-authentification" replace />;
   return <AppLayout>{children}</AppLayout>;
 }
 
@@ -83,6 +85,7 @@ export function App() {
       <Routes>
         <Route path="/connexion" element={<LoginPage />} />
         <Route path="/changer-mot-de-passe" element={<ChangePasswordPage />} />
+        <Route path="/double-authentification" element={<MfaEnrolmentPage />} />
         <Route path="/" element={<Protected><Home /></Protected>} />
         <Route path="/tableau-de-bord" element={<Protected><DashboardPage /></Protected>} />
         <Route path="/interventions" element={<Protected><InterventionsPage /></Protected>} />
