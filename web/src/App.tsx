@@ -44,6 +44,11 @@ const InterventionFormPage = lazy(screens.form);
 const MyInterventionsPage = lazy(screens.mine);
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const PlanningPage = lazy(() => import('./pages/PlanningPage'));
+const TechniciensPage = lazy(() => import('./pages/TechniciensPage'));
+const TechnicienDetailPage = lazy(() => import('./pages/TechnicienDetailPage'));
+const UsersPage = lazy(() => import('./pages/UsersPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
 
 export function PageLoader() {
   return (
@@ -94,6 +99,11 @@ export function App() {
         <Route path="/interventions/:id/modifier" element={<Protected><InterventionFormPage /></Protected>} />
         <Route path="/mes-interventions" element={<Protected><MyInterventionsPage /></Protected>} />
         <Route path="/profil" element={<Protected><ProfilePage /></Protected>} />
+        <Route path="/planning" element={<Protected><PlanningPage /></Protected>} />
+        <Route path="/techniciens" element={<Protected><TechniciensPage /></Protected>} />
+        <Route path="/techniciens/:id" element={<Protected><TechnicienDetailPage /></Protected>} />
+        <Route path="/administration/utilisateurs" element={<Protected><UsersPage /></Protected>} />
+        <Route path="/administration/audit" element={<Protected><AuditPage /></Protected>} />
         <Route path="*" element={<Protected><NotFoundPage /></Protected>} />
       </Routes>
     </Suspense>

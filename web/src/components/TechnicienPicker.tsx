@@ -1,16 +1,8 @@
 /** Chooses a technician, showing each one's availability and skills. */
 import { Group, Select, Stack, Text } from '@mantine/core';
 import { technicienName, useTechniciens } from '../api/lookups';
-import type { Technicien } from '../api/types';
+import { DISPONIBILITE_LABELS } from '../lib/labels';
 import { ToneBadge } from './StatutBadge';
-
-const DISPONIBILITE_LABELS: Record<Technicien['disponibilite'], string> = {
-  disponible: 'Disponible',
-  occupe: 'Occupé',
-  conge: 'En congé',
-  formation: 'En formation',
-  indisponible: 'Indisponible',
-};
 
 export function TechnicienPicker({ value, onChange, error }: { value: string | null; onChange: (value: string | null) => void; error?: string }) {
   const techniciens = useTechniciens();
