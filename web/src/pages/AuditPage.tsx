@@ -23,7 +23,7 @@ const OUTCOMES: Record<Outcome, { label: string; color: string }> = {
 };
 
 const TEXT_FILTERS = [
-  { name: 'event_type', label: 'Type d’événement (début)', placeholder: 'auth., users.…' },
+  { name: 'event_type', label: 'Type d’événement (début)', placeholder: 'auth., user.…' },
   { name: 'actor_user_id', label: 'N° de l’auteur', placeholder: 'ex. 12' },
   { name: 'resource_type', label: 'Type de ressource', placeholder: 'user, intervention…' },
   { name: 'resource_id', label: 'N° de ressource', placeholder: 'ex. 42' },
@@ -74,7 +74,8 @@ export default function AuditPage() {
           {list.data.rows.length === 0 ? (
             <Empty>Aucun événement ne correspond à ces filtres.</Empty>
           ) : (
-            <Table.ScrollContainer minWidth={900}>
+            // No link in the rows: the scrolled area itself takes the focus, so that a keyboard scrolls it.
+            <Table.ScrollContainer minWidth={900} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': 'Journal d’audit, défilement horizontal' } }}>
               <Table striped aria-label="Journal d’audit">
                 <Table.Thead>
                   <Table.Tr>
