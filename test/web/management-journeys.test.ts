@@ -88,6 +88,12 @@ async function tabTo(page: Page, name: RegExp, max = 40): Promise<void> {
   assert.fail(`${name} not reached with the keyboard in ${max} Tab presses`);
 }
 
+/** Screenshots without the transient confirmations (toasts) over the screen. */
+async function captureSettled(page: Page, name: string): Promise<void> {
+  await page.waitForFunction(() => document.querySelectorAll('.mantine-Notification-root').length === 0, undefined, { timeout: 15_000 });
+  await capture(page, name);
+}
+
 /** Every form field of the page (inputs, selects, text areas) has an accessible name. */
 async function assertFieldsLabelled(page: Page, screen: string): Promise<void> {
   const unlabelled = await page.evaluate(() =>
@@ -210,7 +216,7 @@ describe('administration (1280 px)', () => {
     assert.equal(await page.getByRole('table', { name: 'Journal d’audit' }).getByRole('row').count(), Math.min(userEvents, 50) + 1);
     await assertAccessible(page, 'Journal d’audit');
     await assertFieldsLabelled(page, 'Journal d’audit');
-    await capture(page, 'journal-audit');
+    await captureSettled(page, 'journal-audit');
     watched.assertClean();
     await watched.context.close();
 
@@ -256,7 +262,7 @@ describe('preventive planning, technicians and skills (1280 px and 360 px)', () 
     await assertAccessible(page, 'Planning préventif');
     await assertFieldsLabelled(page, 'Planning préventif');
     await tabTo(page, /^Nouveau planning$/);
-    await capture(page, 'planning');
+    await captureSettled(page, 'planning');
 
     await page.getByRole('button', { name: 'Nouveau planning' }).click();
     const dialog = page.getByRole('dialog', { name: 'Nouveau planning préventif' });
@@ -297,12 +303,12 @@ describe('preventive planning, technicians and skills (1280 px and 360 px)', () 
     await techRow.getByText('Disponible').waitFor();
     await assertAccessible(page, 'Techniciens');
     await assertFieldsLabelled(page, 'Techniciens');
-    await capture(page, 'techniciens');
+    await captureSettled(page, 'techniciens');
     await page.getByRole('link', { name: 'Omar Tazi' }).click();
     await page.getByRole('heading', { name: 'Omar Tazi' }).waitFor();
     await page.getByText('Froid industriel (frigorifique)').waitFor();
     await assertAccessible(page, 'Détail du technicien');
-    await capture(page, 'technicien-detail');
+    await captureSettled(page, 'technicien-detail');
 
     await page.getByRole('button', { name: 'Modifier' }).click();
     const edit = page.getByRole('dialog', { name: 'Modifier : Omar Tazi' });
@@ -324,7 +330,7 @@ describe('preventive planning, technicians and skills (1280 px and 360 px)', () 
     await skillDialog.waitFor({ state: 'hidden' });
     await page.getByRole('table', { name: 'Liste des compétences' }).getByText('Hydraulique').waitFor();
     await assertAccessible(page, 'Compétences');
-    await capture(page, 'competences');
+    await captureSettled(page, 'competences');
     watched.assertClean();
     await watched.context.close();
 

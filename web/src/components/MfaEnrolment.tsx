@@ -3,7 +3,7 @@
  * into the authenticator app (no QR code library is installed: docs/architecture.md "Web
  * application"), a first code to confirm it, then the 10 recovery codes, shown once.
  */
-import { Alert, Button, Code, List, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Code, List, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useMfaConfirm, useMfaEnrol } from '../api/mfa';
 
@@ -47,7 +47,7 @@ export function MfaEnrolment({ onDone }: { onDone: () => void }) {
         <Text size="sm">1. Dans votre application d’authentification, ajoutez un compte avec cette clé (saisie manuelle) :</Text>
         <Code block data-testid="mfa-secret" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>{enrol.data.secret}</Code>
         <Text size="sm">ou ouvrez ce lien sur le téléphone :</Text>
-        <Code block data-testid="mfa-uri" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>{enrol.data.otpauth_uri}</Code>
+        <Anchor href={enrol.data.otpauth_uri} data-testid="mfa-uri" size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>{enrol.data.otpauth_uri}</Anchor>
         <Text size="sm">2. Saisissez le code à 6 chiffres qu’elle affiche :</Text>
         {confirm.error && <Alert color="red" role="alert">{confirm.error.message}</Alert>}
         <TextInput label="Code de vérification" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required value={code} onChange={(e) => setCode(e.currentTarget.value)} />

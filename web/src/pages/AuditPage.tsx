@@ -94,7 +94,7 @@ export default function AuditPage() {
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.created_at)}</Table.Td>
                       <Table.Td><Code>{event.event_type}</Code></Table.Td>
                       <Table.Td><ToneBadge color={OUTCOMES[event.outcome].color}>{OUTCOMES[event.outcome].label}</ToneBadge></Table.Td>
-                      <Table.Td>{event.actor_user_id ? `n° ${event.actor_user_id}${event.actor_role ? ` (${event.actor_role})` : ''}` : '—'}</Table.Td>
+                      <Table.Td>{event.actor_user_id ? `n° ${event.actor_user_id}${event.actor_role ? ` (${event.actor_role})` : ''}` : 'Système'}</Table.Td>
                       <Table.Td>{event.resource_type ? `${event.resource_type}${event.resource_id ? ` n° ${event.resource_id}` : ''}` : '—'}</Table.Td>
                       <Table.Td>{event.ip ?? '—'}</Table.Td>
                       <Table.Td>
