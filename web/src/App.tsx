@@ -3,9 +3,8 @@
  * own chunk (React.lazy), so the first page loads the shell and one screen only.
  */
 import { Center, Loader } from '@mantine/core';
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { resumeSession } from './auth/session';
 import { useMe, useSession } from './auth/useSession';
 import { AppLayout } from './layout/AppLayout';
 
@@ -20,9 +19,9 @@ const screens = {
 
 /**
  * The screen of the URL the page was opened at: its chunk is fetched while the session is resumed,
- * instead of after (a cold load of a list then costs one round trip less).
+ * instead of after (a cold load of a list then costs one round trip less). Called by boot.ts.
  */
-function preloadScreen(pathname: string): void {
+export function preloadScreen(pathname: string): void {
   const screen =
     pathname === '/connexion' ? screens.login
     : pathname === '/interventions' ? screens.interventions
@@ -77,14 +76,6 @@ function Home() {
 }
 
 export function App() {
-  const location = useLocation();
-  useEffect(() => {
-    // A reload: the HttpOnly cookie, if any, gives a new access token.
-    preloadScreen(location.pathname);
-    void resumeSession();
-    // Once, at page load: later navigations load their screens themselves.
-  }, []);
-
   return (
     <Suspense fallback={<PageLoader />}>
       <Routes>

@@ -64,8 +64,21 @@ export function currentAccessToken(): string | null {
   return accessToken;
 }
 
+let tokenListener: (() => void) | null = null;
+
+/**
+ * Called once, when the page's first access token arrives and before React renders the signed-in
+ * screens (a store update renders synchronously): the page load's data requests leave at once.
+ */
+export function onFirstAccessToken(listener: () => void): void {
+  tokenListener = listener;
+}
+
 function accept(answer: TokenAnswer): void {
   accessToken = answer.access_token;
+  const listener = tokenListener;
+  tokenListener = null;
+  listener?.();
   setHint(true);
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => void refreshSession(), Math.max(5, answer.expires_in * REFRESH_AT) * 1000);
