@@ -97,7 +97,7 @@ async function captureSettled(page: Page, name: string): Promise<void> {
 /** Every form field of the page (inputs, selects, text areas) has an accessible name. */
 async function assertFieldsLabelled(page: Page, screen: string): Promise<void> {
   const unlabelled = await page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('input:not([type=hidden]), select, textarea')]
+    Array.from(document.querySelectorAll<HTMLElement>('input:not([type=hidden]), select, textarea'))
       .filter((field) => field.offsetParent !== null && !field.getAttribute('aria-hidden'))
       .filter((field) => {
         const labelled = field.getAttribute('aria-label') || field.getAttribute('aria-labelledby') || (field.id && document.querySelector(`label[for="${field.id}"]`)) || field.closest('label');

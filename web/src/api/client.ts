@@ -61,6 +61,11 @@ export class ApiError extends Error {
   }
 }
 
+/** The field errors of a mutation's error, for its form (none unless it is an ApiError with issues). */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  return error instanceof ApiError ? error.fieldErrors() : {};
+}
+
 async function apiErrorOf(response: Response): Promise<ApiError> {
   try {
     const body = (await response.json()) as { error?: { message?: string; details?: unknown } };

@@ -1,7 +1,7 @@
 /** Create or edit a preventive planning, and move its next date (replan); API errors on their fields. */
 import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
+import { fieldErrorsOf } from '../api/client';
 import { useEquipements } from '../api/lookups';
 import { useCreatePlanning, useReplan, useUpdatePlanning, type FrequenceLabel, type Planning } from '../api/planning';
 import type { Priorite } from '../api/types';
@@ -9,7 +9,6 @@ import { fromLocalInput, toLocalInput } from '../lib/format';
 import { FREQUENCE_LABELS, PRIORITE_LABELS, options } from '../lib/labels';
 import { TechnicienPicker } from './TechnicienPicker';
 
-const fieldsOf = (error: unknown) => (error instanceof ApiError ? error.fieldErrors() : {});
 const portal = { withinPortal: true };
 
 interface Draft {
@@ -40,7 +39,7 @@ export function PlanningDialog({ planning, onClose }: { planning: Planning | nul
   const save = planning ? update : create;
   const [draft, setDraft] = useState<Draft>(() => draftOf(planning));
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
-  const fields = fieldsOf(save.error);
+  const fields = fieldErrorsOf(save.error);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -110,7 +109,7 @@ export function ReplanDialog({ planning, onClose }: { planning: Planning; onClos
       <form onSubmit={submit} noValidate>
         <Stack>
           {replan.error && <Alert color="red" role="alert">{replan.error.message}</Alert>}
-          <TextInput label="Nouvelle date" description="Les occurrences suivantes partent de cette date." type="datetime-local" required value={date} onChange={(e) => setDate(e.currentTarget.value)} error={fieldsOf(replan.error).nouvelle_date} />
+          <TextInput label="Nouvelle date" description="Les occurrences suivantes partent de cette date." type="datetime-local" required value={date} onChange={(e) => setDate(e.currentTarget.value)} error={fieldErrorsOf(replan.error).nouvelle_date} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Retour</Button>
             <Button type="submit" loading={replan.isPending} disabled={!date}>Replanifier</Button>

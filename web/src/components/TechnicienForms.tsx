@@ -1,12 +1,11 @@
 /** Open or edit a technician's profile (skills, availability…), and create or edit a skill. */
 import { Alert, Button, Group, Modal, MultiSelect, Select, SimpleGrid, Stack, Switch, TextInput, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
+import { fieldErrorsOf } from '../api/client';
 import { useCompetences, useCreateCompetence, useCreateTechnicien, usePatchCompetence, useTechnicienAccountsWithoutProfile, useUpdateTechnicien, type Competence } from '../api/techniciens';
 import type { Technicien } from '../api/types';
 import { DISPONIBILITE_LABELS, NIVEAU_LABELS, options } from '../lib/labels';
 
-const fieldsOf = (error: unknown) => (error instanceof ApiError ? error.fieldErrors() : {});
 const portal = { withinPortal: true };
 
 interface Draft {
@@ -46,7 +45,7 @@ export function TechnicienDialog({ technicien, onClose, onSaved }: { technicien:
   const save = technicien ? update : create;
   const [draft, setDraft] = useState<Draft>(() => draftOf(technicien));
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
-  const fields = fieldsOf(save.error);
+  const fields = fieldErrorsOf(save.error);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -126,7 +125,7 @@ export function CompetenceDialog({ competence, onClose }: { competence: Competen
   const [nom, setNom] = useState(competence?.nom ?? '');
   const [domaine, setDomaine] = useState(competence?.domaine ?? '');
   const [description, setDescription] = useState(competence?.description ?? '');
-  const fields = fieldsOf(save.error);
+  const fields = fieldErrorsOf(save.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const body = { nom, domaine: domaine.trim() || null, description: description.trim() || null };

@@ -1,13 +1,12 @@
 /** The admin's forms on accounts: create one, change its role, give it a new (temporary) password. */
 import { Alert, Button, Group, Modal, PasswordInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
+import { fieldErrorsOf } from '../api/client';
 import { useClients } from '../api/lookups';
 import type { Role } from '../api/types';
 import { useCreateUser, usePatchUser, useResetPassword, type User } from '../api/users';
 import { ROLE_LABELS, options } from '../lib/labels';
 
-const fieldsOf = (error: unknown) => (error instanceof ApiError ? error.fieldErrors() : {});
 
 /** The company of a client account: required by the API for that role only. */
 function ClientSelect({ value, onChange, error }: { value: string | null; onChange: (value: string | null) => void; error?: string }) {
@@ -32,7 +31,7 @@ export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose
   const create = useCreateUser();
   const [draft, setDraft] = useState({ username: '', full_name: '', email: '', password: '', role: 'technicien' as Role, client_id: null as string | null });
   const set = <K extends keyof typeof draft>(key: K, value: (typeof draft)[K]) => setDraft((current) => ({ ...current, [key]: value }));
-  const fields = fieldsOf(create.error);
+  const fields = fieldErrorsOf(create.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const { client_id, ...rest } = draft;
@@ -65,7 +64,7 @@ export function RoleDialog({ user, onClose }: { user: User | null; onClose: () =
   const patch = usePatchUser();
   const [role, setRole] = useState<Role>(user?.role ?? 'technicien');
   const [clientId, setClientId] = useState<string | null>(user?.client_id ? String(user.client_id) : null);
-  const fields = fieldsOf(patch.error);
+  const fields = fieldErrorsOf(patch.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!user) return;

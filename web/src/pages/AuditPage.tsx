@@ -4,13 +4,14 @@
  */
 import { Code, Group, Select, SimpleGrid, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router-dom';
 import { api, unwrapPage } from '../api/client';
 import type { QueryOf } from '../api/types';
 import { ListPagination } from '../components/ListPagination';
+import { ListTotal } from '../components/ListTotal';
 import { Empty, LoadError, Loading } from '../components/States';
 import { ToneBadge } from '../components/StatutBadge';
 import { formatDateTime, fromLocalInput } from '../lib/format';
+import { useUrlState } from '../lib/useUrlState';
 
 const PAGE_SIZE = 50;
 type AuditQuery = QueryOf<'/api/v1/audit/'>;
@@ -30,9 +31,7 @@ const TEXT_FILTERS = [
 ] as const;
 
 export default function AuditPage() {
-  const [params, setParams] = useSearchParams();
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const value = (name: string) => params.get(name) ?? '';
+  const { page, value, change } = useUrlState();
   const query: AuditQuery = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sort: '-created_at' };
   if (value('event_type').trim()) query.event_type = value('event_type').trim();
   if (value('outcome')) query.outcome = [value('outcome') as Outcome];
@@ -44,14 +43,6 @@ export default function AuditPage() {
   if (dateMin) query.date_min = dateMin;
   if (dateMax) query.date_max = dateMax;
   const list = useQuery({ queryKey: ['audit', query], queryFn: () => unwrapPage(api.GET('/api/v1/audit/', { params: { query } })), placeholderData: keepPreviousData });
-
-  const change = (name: string, next: string | null) => {
-    const updated = new URLSearchParams(params);
-    if (next) updated.set(name, next);
-    else updated.delete(name);
-    if (name !== 'page') updated.delete('page');
-    setParams(updated, { replace: true });
-  };
 
   return (
     <>
@@ -68,9 +59,7 @@ export default function AuditPage() {
       {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
       {list.data && (
         <>
-          <Text size="sm" mb="xs" aria-live="polite" data-testid="total">
-            {list.data.total} événement{list.data.total > 1 ? 's' : ''}
-          </Text>
+          <ListTotal total={list.data.total} noun="événement" />
           {list.data.rows.length === 0 ? (
             <Empty>Aucun événement ne correspond à ces filtres.</Empty>
           ) : (

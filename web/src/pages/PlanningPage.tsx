@@ -2,19 +2,20 @@
  * Planning préventif (responsable, admin; read-only for a technician): the plannings (server pages,
  * X-Total-Count), a month calendar of their upcoming occurrences, and create, edit, replan, suspend.
  */
-import { ActionIcon, Button, Group, Menu, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, Select, Stack, Table, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import { technicienName, useEquipements, useTechniciens } from '../api/lookups';
 import { usePlannings, useUpdatePlanning, type Planning, type PlanningQuery, type StatutPlanning } from '../api/planning';
 import { useMe } from '../auth/useSession';
 import { ListPagination } from '../components/ListPagination';
+import { ListTotal } from '../components/ListTotal';
 import { PlanningCalendar } from '../components/PlanningCalendar';
 import { PlanningDialog, ReplanDialog } from '../components/PlanningForms';
 import { Empty, LoadError, Loading } from '../components/States';
 import { ToneBadge } from '../components/StatutBadge';
 import { formatDateTime } from '../lib/format';
+import { useUrlState } from '../lib/useUrlState';
 import { FREQUENCE_LABELS, PRIORITE_LABELS, STATUT_PLANNING_COLORS, STATUT_PLANNING_LABELS, options } from '../lib/labels';
 
 const PAGE_SIZE = 50;
@@ -24,9 +25,8 @@ const RUNNING: PlanningQuery = { statut: ['actif', 'en_retard'], limit: 500, sor
 export default function PlanningPage() {
   const me = useMe();
   const writer = me.data?.role === 'admin' || me.data?.role === 'responsable';
-  const [params, setParams] = useSearchParams();
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const statut = params.get('statut') ?? '';
+  const { page, value, change } = useUrlState();
+  const statut = value('statut');
   const query: PlanningQuery = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sort: 'prochaine_date' };
   if (statut) query.statut = [statut as StatutPlanning];
   const list = usePlannings(query);
@@ -40,13 +40,6 @@ export default function PlanningPage() {
   const equipementNames = new Map((equipements.data ?? []).map((e) => [e.id, e.nom]));
   const equipementName = (id: number) => equipementNames.get(id) ?? `Équipement n° ${id}`;
   const technicienNames = new Map((techniciens.data ?? []).map((t) => [t.id, technicienName(t)]));
-  const change = (name: string, value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    if (name !== 'page') next.delete('page');
-    setParams(next);
-  };
   const setStatut = (planning: Planning, statutPlanning: StatutPlanning) =>
     update.mutate(
       { id: planning.id, body: { statut: statutPlanning } },
@@ -69,9 +62,7 @@ export default function PlanningPage() {
       {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
       {list.data && (
         <div>
-          <Text size="sm" mb="xs" aria-live="polite" data-testid="total">
-            {list.data.total} planning{list.data.total > 1 ? 's' : ''}
-          </Text>
+          <ListTotal total={list.data.total} noun="planning" />
           {list.data.rows.length === 0 ? (
             <Empty>{statut ? 'Aucun planning avec ce statut.' : 'Aucun planning préventif : créez-en un pour générer les interventions d’entretien.'}</Empty>
           ) : (

@@ -11,34 +11,28 @@ import { useMe } from '../auth/useSession';
 import { CompetencesPanel } from '../components/CompetencesPanel';
 import { DisponibiliteBadge } from '../components/DisponibiliteBadge';
 import { ListPagination } from '../components/ListPagination';
+import { ListTotal } from '../components/ListTotal';
 import { Empty, LoadError, Loading } from '../components/States';
 import { ToneBadge } from '../components/StatutBadge';
 import { TechnicienDialog } from '../components/TechnicienForms';
 import { DISPONIBILITE_LABELS, NIVEAU_LABELS, options } from '../lib/labels';
+import { useUrlState } from '../lib/useUrlState';
 
 const PAGE_SIZE = 50;
 
 function TechniciensPanel({ writer }: { writer: boolean }) {
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const { page, value, change, filtered } = useUrlState();
   const competences = useCompetences();
   const [creating, setCreating] = useState(false);
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const disponibilite = params.get('disponibilite') ?? '';
-  const competence = params.get('competence_id') ?? '';
-  const actif = params.get('is_active') ?? '';
+  const disponibilite = value('disponibilite');
+  const competence = value('competence_id');
+  const actif = value('is_active');
   const query: TechnicienQuery = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sort: 'id' };
   if (disponibilite) query.disponibilite = [disponibilite];
   if (/^\d+$/.test(competence)) query.competence_id = Number(competence);
   if (actif) query.is_active = actif;
   const list = useTechniciensPage(query);
-  const change = (name: string, value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    if (name !== 'page') next.delete('page');
-    setParams(next);
-  };
 
   return (
     <>
@@ -64,11 +58,9 @@ function TechniciensPanel({ writer }: { writer: boolean }) {
       {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
       {list.data && (
         <>
-          <Text size="sm" mb="xs" aria-live="polite" data-testid="total">
-            {list.data.total} technicien{list.data.total > 1 ? 's' : ''}
-          </Text>
+          <ListTotal total={list.data.total} noun="technicien" />
           {list.data.rows.length === 0 ? (
-            <Empty>{params.toString() ? 'Aucun technicien ne correspond à ces filtres.' : 'Aucun technicien : ouvrez un profil pour un compte de rôle technicien.'}</Empty>
+            <Empty>{filtered ? 'Aucun technicien ne correspond à ces filtres.' : 'Aucun technicien : ouvrez un profil pour un compte de rôle technicien.'}</Empty>
           ) : (
             <Table.ScrollContainer minWidth={820}>
               <Table striped aria-label="Liste des techniciens">

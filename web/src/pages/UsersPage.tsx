@@ -2,19 +2,20 @@
  * Administration → Utilisateurs (admin): the server's pages with X-Total-Count, filters in the URL,
  * and per account: role, deactivate / reactivate, password reset, sessions and second factor reset.
  */
-import { ActionIcon, Button, Group, Menu, Select, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, Select, Table, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import type { Role } from '../api/types';
 import { useActivateUser, useDeactivateUser, useResetMfa, useRevokeSessions, useUsers, type User, type UserQuery } from '../api/users';
 import { useMe } from '../auth/useSession';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ListPagination } from '../components/ListPagination';
+import { ListTotal } from '../components/ListTotal';
 import { Empty, LoadError, Loading } from '../components/States';
 import { ToneBadge } from '../components/StatutBadge';
 import { CreateUserDialog, ResetPasswordDialog, RoleDialog } from '../components/UserForms';
 import { formatDateTime } from '../lib/format';
+import { useUrlState } from '../lib/useUrlState';
 import { ROLE_LABELS, options } from '../lib/labels';
 
 const PAGE_SIZE = 50;
@@ -28,23 +29,15 @@ const CONFIRMS: Record<Confirmable, { title: string; message: string; label: str
 
 export default function UsersPage() {
   const me = useMe();
-  const [params, setParams] = useSearchParams();
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const role = params.get('role') ?? '';
-  const actif = params.get('is_active') ?? '';
-  const q = params.get('q') ?? '';
+  const { page, value, change } = useUrlState();
+  const role = value('role');
+  const actif = value('is_active');
+  const q = value('q');
   const query: UserQuery = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sort: 'username' };
   if (role) query.role = [role as Role];
   if (actif) query.is_active = actif;
   if (q.trim()) query.q = q.trim();
   const list = useUsers(query);
-  const change = (name: string, value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    if (name !== 'page') next.delete('page');
-    setParams(next, { replace: name === 'q' });
-  };
 
   const [creating, setCreating] = useState(false);
   const [roleOf, setRoleOf] = useState<User | null>(null);
@@ -82,9 +75,7 @@ export default function UsersPage() {
       {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
       {list.data && (
         <>
-          <Text size="sm" mb="xs" aria-live="polite" data-testid="total">
-            {list.data.total} utilisateur{list.data.total > 1 ? 's' : ''}
-          </Text>
+          <ListTotal total={list.data.total} noun="utilisateur" />
           {list.data.rows.length === 0 ? (
             <Empty>Aucun utilisateur ne correspond à ces filtres.</Empty>
           ) : (
