@@ -3,9 +3,8 @@
  * own chunk (React.lazy), so the first page loads the shell and one screen only.
  */
 import { Center, Loader } from '@mantine/core';
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { resumeSession } from './auth/session';
 import { useMe, useSession } from './auth/useSession';
 import { AppLayout } from './layout/AppLayout';
 
@@ -20,9 +19,9 @@ const screens = {
 
 /**
  * The screen of the URL the page was opened at: its chunk is fetched while the session is resumed,
- * instead of after (a cold load of a list then costs one round trip less).
+ * instead of after (a cold load of a list then costs one round trip less). Called by boot.ts.
  */
-function preloadScreen(pathname: string): void {
+export function preloadScreen(pathname: string): void {
   const screen =
     pathname === '/connexion' ? screens.login
     : pathname === '/interventions' ? screens.interventions
@@ -36,6 +35,7 @@ function preloadScreen(pathname: string): void {
 
 const LoginPage = lazy(screens.login);
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
+const MfaEnrolmentPage = lazy(() => import('./pages/MfaEnrolmentPage'));
 const DashboardPage = lazy(screens.dashboard);
 const InterventionsPage = lazy(screens.interventions);
 const InterventionDetailPage = lazy(screens.detail);
@@ -43,6 +43,11 @@ const InterventionFormPage = lazy(screens.form);
 const MyInterventionsPage = lazy(screens.mine);
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const PlanningPage = lazy(() => import('./pages/PlanningPage'));
+const TechniciensPage = lazy(() => import('./pages/TechniciensPage'));
+const TechnicienDetailPage = lazy(() => import('./pages/TechnicienDetailPage'));
+const UsersPage = lazy(() => import('./pages/UsersPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
 
 export function PageLoader() {
   return (
@@ -59,6 +64,7 @@ function Protected({ children }: { children: ReactNode }) {
   if (session.status === 'unknown') return <PageLoader />;
   if (session.status === 'signed-out') return <Navigate to="/connexion" replace state={{ from: location.pathname + location.search }} />;
   if (session.mustChangePassword) return <Navigate to="/changer-mot-de-passe" replace />;
+  if (session.mustEnrolMfa) return <Navigate to="/double-authentification" replace />;
   return <AppLayout>{children}</AppLayout>;
 }
 
@@ -70,19 +76,12 @@ function Home() {
 }
 
 export function App() {
-  const location = useLocation();
-  useEffect(() => {
-    // A reload: the HttpOnly cookie, if any, gives a new access token.
-    preloadScreen(location.pathname);
-    void resumeSession();
-    // Once, at page load: later navigations load their screens themselves.
-  }, []);
-
   return (
     <Suspense fallback={<PageLoader />}>
       <Routes>
         <Route path="/connexion" element={<LoginPage />} />
         <Route path="/changer-mot-de-passe" element={<ChangePasswordPage />} />
+        <Route path="/double-authentification" element={<MfaEnrolmentPage />} />
         <Route path="/" element={<Protected><Home /></Protected>} />
         <Route path="/tableau-de-bord" element={<Protected><DashboardPage /></Protected>} />
         <Route path="/interventions" element={<Protected><InterventionsPage /></Protected>} />
@@ -91,6 +90,11 @@ export function App() {
         <Route path="/interventions/:id/modifier" element={<Protected><InterventionFormPage /></Protected>} />
         <Route path="/mes-interventions" element={<Protected><MyInterventionsPage /></Protected>} />
         <Route path="/profil" element={<Protected><ProfilePage /></Protected>} />
+        <Route path="/planning" element={<Protected><PlanningPage /></Protected>} />
+        <Route path="/techniciens" element={<Protected><TechniciensPage /></Protected>} />
+        <Route path="/techniciens/:id" element={<Protected><TechnicienDetailPage /></Protected>} />
+        <Route path="/administration/utilisateurs" element={<Protected><UsersPage /></Protected>} />
+        <Route path="/administration/audit" element={<Protected><AuditPage /></Protected>} />
         <Route path="*" element={<Protected><NotFoundPage /></Protected>} />
       </Routes>
     </Suspense>

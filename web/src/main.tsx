@@ -8,6 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './App';
 import { ApiError } from './api/client';
+import { bootPage } from './boot';
 
 /** The page's CSP nonce (src/plugins/web-app.ts), for the `<style>` elements Mantine renders. */
 const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce ?? '';
@@ -42,6 +43,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+bootPage(queryClient, window.location);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { withErrors } from '../../lib/schemas.js';
 import { requestOrigin } from '../../plugins/auth.js';
+import refreshCookie from './refresh-cookie.js';
 import { MessageSchema, TokenResponseSchema } from './schemas.js';
 import {
   MfaConfirmRequestSchema,
@@ -18,6 +19,8 @@ import {
 } from './mfa-schemas.js';
 
 const mfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // The second step opens the session: a web login gets its refresh token as the HttpOnly cookie too.
+  await app.register(refreshCookie);
   const { mfa } = app.services;
   const tags = ['auth'];
   // A user whom MFA_REQUIRED_ROLES obliges to enrol may reach these routes, and only these (and /auth/me, logout).
@@ -27,6 +30,7 @@ const mfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/mfa/verify',
     {
       onRequest: [app.authRateLimit],
+      config: { refreshCookie: 'issue' },
       schema: { tags, summary: 'Connexion, seconde étape : code TOTP ou code de secours', body: MfaVerifyRequestSchema, response: withErrors({ 200: TokenResponseSchema }, 401) },
     },
     async (request) => mfa.completeLogin(requestOrigin(request), request.body.mfa_token, request.body.otp),

@@ -4,13 +4,15 @@
  * refreshes the session once and replays the request.
  */
 import createClient from 'openapi-fetch';
-import { currentAccessToken, refreshSession, requirePasswordChange } from '../auth/session';
+import { currentAccessToken, refreshSession, requireMfaEnrolment, requirePasswordChange } from '../auth/session';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
 
 /** The start of the 403 message of an account that must change its password (src/modules/auth/authenticator.ts). */
 const PASSWORD_CHANGE_REQUIRED = 'Changement de mot de passe obligatoire';
+/** The start of the 403 message of a role that must enrol a second factor (src/modules/auth/mfa-policy.ts). */
+const MFA_ENROLMENT_REQUIRED = 'Double authentification obligatoire';
 
 function withToken(request: Request): Request {
   const token = currentAccessToken();
@@ -26,6 +28,7 @@ async function authFetch(input: Request): Promise<Response> {
   if (response.status === 403) {
     const message = await apiErrorOf(response.clone());
     if (message.message.startsWith(PASSWORD_CHANGE_REQUIRED)) requirePasswordChange();
+    if (message.message.startsWith(MFA_ENROLMENT_REQUIRED)) requireMfaEnrolment();
   }
   return response;
 }
@@ -56,6 +59,11 @@ export class ApiError extends Error {
     }
     return errors;
   }
+}
+
+/** The field errors of a mutation's error, for its form (none unless it is an ApiError with issues). */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  return error instanceof ApiError ? error.fieldErrors() : {};
 }
 
 async function apiErrorOf(response: Response): Promise<ApiError> {

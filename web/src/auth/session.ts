@@ -32,7 +32,8 @@ function hasHint(): boolean {
   }
 }
 
-export type SessionState = { status: 'unknown' } | { status: 'signed-out' } | { status: 'signed-in'; mustChangePassword: boolean };
+/** mustEnrolMfa: MFA_REQUIRED_ROLES obliges this user to enrol a second factor first (docs/security.md §3a). */
+export type SessionState = { status: 'unknown' } | { status: 'signed-out' } | { status: 'signed-in'; mustChangePassword: boolean; mustEnrolMfa: boolean };
 
 interface TokenAnswer {
   access_token: string;
@@ -63,12 +64,25 @@ export function currentAccessToken(): string | null {
   return accessToken;
 }
 
+let tokenListener: (() => void) | null = null;
+
+/**
+ * Called once, when the page's first access token arrives and before React renders the signed-in
+ * screens (a store update renders synchronously): the page load's data requests leave at once.
+ */
+export function onFirstAccessToken(listener: () => void): void {
+  tokenListener = listener;
+}
+
 function accept(answer: TokenAnswer): void {
   accessToken = answer.access_token;
+  const listener = tokenListener;
+  tokenListener = null;
+  listener?.();
   setHint(true);
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => void refreshSession(), Math.max(5, answer.expires_in * REFRESH_AT) * 1000);
-  if (state.status !== 'signed-in') setState({ status: 'signed-in', mustChangePassword: false });
+  if (state.status !== 'signed-in') setState({ status: 'signed-in', mustChangePassword: false, mustEnrolMfa: false });
 }
 
 function forget(): void {
@@ -107,8 +121,30 @@ export async function errorMessage(response: Response): Promise<string> {
   return response.status === 429 ? 'Trop de tentatives : réessayez dans quelques instants' : 'Le serveur ne répond pas correctement, réessayez.';
 }
 
+/** A right password on an account with a second factor: the login goes on with its single-use token. */
+export class MfaRequired extends Error {
+  constructor(
+    message: string,
+    readonly mfaToken: string,
+  ) {
+    super(message);
+  }
+}
+
 export async function login(identifier: string, password: string): Promise<void> {
   const response = await postAuth('login', { username: identifier, password });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: { message?: string; details?: { mfa_required?: boolean; mfa_token?: string } } } | null;
+    const details = body?.error?.details;
+    if (response.status === 401 && details?.mfa_required && details.mfa_token) throw new MfaRequired(body?.error?.message ?? '', details.mfa_token);
+    throw new SessionError(body?.error?.message ?? (await errorMessage(response)), response.status);
+  }
+  accept((await response.json()) as TokenAnswer);
+}
+
+/** The second step of a login: a TOTP code or a recovery code, with the token of the first step. */
+export async function verifyMfa(mfaToken: string, otp: string): Promise<void> {
+  const response = await postAuth('mfa/verify', { mfa_token: mfaToken, otp });
   if (!response.ok) throw new SessionError(await errorMessage(response), response.status);
   accept((await response.json()) as TokenAnswer);
 }
@@ -159,12 +195,17 @@ export async function logout(everywhere = false): Promise<void> {
 }
 
 export function requirePasswordChange(): void {
-  if (state.status === 'signed-in' && !state.mustChangePassword) setState({ status: 'signed-in', mustChangePassword: true });
+  if (state.status === 'signed-in' && !state.mustChangePassword) setState({ ...state, mustChangePassword: true });
+}
+
+/** Set from the 403 of a role that must enrol; cleared once the factor is confirmed. */
+export function requireMfaEnrolment(required = true): void {
+  if (state.status === 'signed-in' && state.mustEnrolMfa !== required) setState({ ...state, mustEnrolMfa: required });
 }
 
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
   const response = await postAuth('change-password', { current_password: currentPassword, new_password: newPassword }, accessToken);
   if (!response.ok) throw new SessionError(await errorMessage(response), response.status);
   accept((await response.json()) as TokenAnswer);
-  setState({ status: 'signed-in', mustChangePassword: false });
+  if (state.status === 'signed-in') setState({ ...state, mustChangePassword: false });
 }

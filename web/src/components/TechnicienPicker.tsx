@@ -1,16 +1,9 @@
 /** Chooses a technician, showing each one's availability and skills. */
 import { Group, Select, Stack, Text } from '@mantine/core';
 import { technicienName, useTechniciens } from '../api/lookups';
-import type { Technicien } from '../api/types';
+import { DISPONIBILITE_LABELS } from '../lib/labels';
+import { DisponibiliteBadge } from './DisponibiliteBadge';
 import { ToneBadge } from './StatutBadge';
-
-const DISPONIBILITE_LABELS: Record<Technicien['disponibilite'], string> = {
-  disponible: 'Disponible',
-  occupe: 'Occupé',
-  conge: 'En congé',
-  formation: 'En formation',
-  indisponible: 'Indisponible',
-};
 
 export function TechnicienPicker({ value, onChange, error }: { value: string | null; onChange: (value: string | null) => void; error?: string }) {
   const techniciens = useTechniciens();
@@ -34,7 +27,7 @@ export function TechnicienPicker({ value, onChange, error }: { value: string | n
       />
       {selected && (
         <Group gap={6}>
-          <ToneBadge color={selected.disponibilite === 'disponible' ? 'green' : 'orange'}>{DISPONIBILITE_LABELS[selected.disponibilite]}</ToneBadge>
+          <DisponibiliteBadge value={selected.disponibilite} />
           {selected.competences.length === 0 && <Text size="xs" c="dimmed">Aucune compétence renseignée</Text>}
           {selected.competences.map((c) => (
             <ToneBadge key={c.id} color="gray" size="sm">{c.nom}</ToneBadge>

@@ -11,11 +11,17 @@ const BY_ROLE: Record<Role, NavItem[]> = {
     { to: '/tableau-de-bord', label: 'Tableau de bord' },
     { to: '/interventions', label: 'Interventions' },
     { to: '/interventions/nouvelle', label: 'Nouvelle intervention' },
+    { to: '/planning', label: 'Planning préventif' },
+    { to: '/techniciens', label: 'Techniciens & compétences' },
+    { to: '/administration/utilisateurs', label: 'Utilisateurs' },
+    { to: '/administration/audit', label: 'Journal d’audit' },
   ],
   responsable: [
     { to: '/tableau-de-bord', label: 'Tableau de bord' },
     { to: '/interventions', label: 'Interventions' },
     { to: '/interventions/nouvelle', label: 'Nouvelle intervention' },
+    { to: '/planning', label: 'Planning préventif' },
+    { to: '/techniciens', label: 'Techniciens & compétences' },
   ],
   technicien: [{ to: '/mes-interventions', label: 'Mes interventions' }],
   client: [

@@ -16,8 +16,17 @@ function appTimezone(): string {
 
 export const APP_TIMEZONE = appTimezone();
 
+/**
+ * One formatter for every date of the page: dayjs's `.tz()` builds a new one per call, which costs
+ * tens of milliseconds on a list of 50 rows with two dates each.
+ */
+const DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: APP_TIMEZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
 export function formatDateTime(value: string | null | undefined): string {
-  return value ? dayjs(value).tz(APP_TIMEZONE).format('DD/MM/YYYY HH:mm') : '—';
+  if (!value) return '—';
+  const parts: Record<string, string> = {};
+  for (const part of DATE_TIME.formatToParts(new Date(value))) parts[part.type] = part.value;
+  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
 }
 
 /** A `datetime-local` input's value (in APP_TIMEZONE) from an ISO timestamp, and back. */

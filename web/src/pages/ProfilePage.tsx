@@ -1,7 +1,8 @@
-/** Mon profil: who I am, my password, and closing every session. */
+/** Mon profil: who I am, my password, my second factor, and closing every session. */
 import { Button, Grid, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useNavigate } from 'react-router-dom';
+import { MfaSection } from '../components/MfaSection';
 import { PasswordChangeForm } from '../components/PasswordChangeForm';
 import { logout } from '../auth/session';
 import { useMe } from '../auth/useSession';
@@ -34,6 +35,12 @@ export default function ProfilePage() {
           <Paper withBorder p="md">
             <Title order={2} size="h4" mb="sm">Changer mon mot de passe</Title>
             <PasswordChangeForm onDone={() => notifications.show({ color: 'green', message: 'Mot de passe changé avec succès' })} />
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={12}>
+          <Paper withBorder p="md">
+            <Title order={2} size="h4" mb="sm">Double authentification</Title>
+            <MfaSection />
           </Paper>
         </Grid.Col>
       </Grid>

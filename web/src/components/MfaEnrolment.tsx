@@ -1,0 +1,58 @@
+/**
+ * Enrolling a TOTP second factor: a new secret, shown as its otpauth:// URI and as the key to type
+ * into the authenticator app (no QR code library is installed: docs/architecture.md "Web
+ * application"), a first code to confirm it, then the 10 recovery codes, shown once.
+ */
+import { Alert, Anchor, Button, Code, List, Stack, Text, TextInput } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { useMfaConfirm, useMfaEnrol } from '../api/mfa';
+
+export function MfaEnrolment({ onDone }: { onDone: () => void }) {
+  const enrol = useMfaEnrol();
+  const confirm = useMfaConfirm();
+  const [code, setCode] = useState('');
+
+  if (confirm.data) {
+    return (
+      <Stack gap="xs">
+        <Alert color="green" title="Double authentification activée">
+          Notez ces 10 codes de secours et gardez-les en lieu sûr : chacun remplace une fois le code de l’application si
+          vous perdez votre téléphone. Ils ne seront plus affichés.
+        </Alert>
+        <List aria-label="Codes de secours" spacing={2} styles={{ itemWrapper: { fontFamily: 'monospace' } }}>
+          {confirm.data.recovery_codes.map((recovery) => <List.Item key={recovery}>{recovery}</List.Item>)}
+        </List>
+        <Button onClick={onDone} style={{ alignSelf: 'flex-start' }}>J’ai noté mes codes de secours</Button>
+      </Stack>
+    );
+  }
+
+  if (!enrol.data) {
+    return (
+      <Stack gap="xs" align="flex-start">
+        <Text size="sm">Protégez votre compte par un code à 6 chiffres donné par une application d’authentification (FreeOTP, Google Authenticator, Aegis…).</Text>
+        {enrol.error && <Alert color="red" role="alert">{enrol.error.message}</Alert>}
+        <Button onClick={() => enrol.mutate()} loading={enrol.isPending}>Activer la double authentification</Button>
+      </Stack>
+    );
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    confirm.mutate(code.trim());
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="xs">
+        <Text size="sm">1. Dans votre application d’authentification, ajoutez un compte avec cette clé (saisie manuelle) :</Text>
+        <Code block data-testid="mfa-secret" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>{enrol.data.secret}</Code>
+        <Text size="sm">ou ouvrez ce lien sur le téléphone :</Text>
+        <Anchor href={enrol.data.otpauth_uri} data-testid="mfa-uri" size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>{enrol.data.otpauth_uri}</Anchor>
+        <Text size="sm">2. Saisissez le code à 6 chiffres qu’elle affiche :</Text>
+        {confirm.error && <Alert color="red" role="alert">{confirm.error.message}</Alert>}
+        <TextInput label="Code de vérification" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+        <Button type="submit" loading={confirm.isPending} disabled={code.trim().length !== 6} style={{ alignSelf: 'flex-start' }}>Confirmer</Button>
+      </Stack>
+    </form>
+  );
+}
