@@ -32,7 +32,8 @@ function filesOf(stamp: string): string[] {
 /** True when the backup's files are all there and both checksums match (what restore-db.sh checks). */
 async function verifies(dir: string, stamp: string): Promise<boolean> {
   const [dump, dumpSum, archive, archiveSum] = filesOf(stamp);
-  for (const [file, sum] of [[dump!, dumpSum!], [archive!, archiveSum!]]) {
+  const pairs: [string, string][] = [[dump!, dumpSum!], [archive!, archiveSum!]];
+  for (const [file, sum] of pairs) {
     const expected = await fs.readFile(path.join(dir, sum), 'utf8').catch(() => null);
     const bytes = await fs.readFile(path.join(dir, file)).catch(() => null);
     if (expected === null || bytes === null) return false;
