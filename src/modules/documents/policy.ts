@@ -88,12 +88,13 @@ function percentEncode(value: string): string {
 /**
  * `Content-Disposition` of a download (RFC 6266): an ASCII fallback for old clients (accents
  * dropped, other non-ASCII characters replaced by `_`) and the exact UTF-8 name in `filename*`.
+ * `inline` only for a preview in a frame (download-headers.ts); the name is kept for "Save as".
  */
-export function contentDisposition(filename: string): string {
+export function contentDisposition(filename: string, type: 'attachment' | 'inline' = 'attachment'): string {
   const ascii = filename
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .replace(/[^\x20-\x7e]/g, '_')
     .replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${percentEncode(filename)}`;
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${percentEncode(filename)}`;
 }

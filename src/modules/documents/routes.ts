@@ -12,7 +12,8 @@ import { sendPage, splitCommaLists } from '../../http/lists.js';
 import { AppError } from '../../lib/errors.js';
 import { withErrors } from '../../lib/schemas.js';
 import { requestOrigin } from '../../plugins/auth.js';
-import { DOCUMENT_MESSAGES, tooLargeMessage } from './policy.js';
+import { dispositionFor, downloadCsp } from './download-headers.js';
+import { contentDisposition, DOCUMENT_MESSAGES, tooLargeMessage } from './policy.js';
 import {
   DetailResponseSchema,
   DocumentIdParamsSchema,
@@ -39,11 +40,6 @@ async function* uploadParts(request: FastifyRequest, maxMb: number): AsyncGenera
     if ((error as FastifyError).statusCode === 413) throw new AppError(413);
     throw AppError.badRequest('Formulaire multipart invalide');
   }
-}
-
-/** Framing of a preview: the front ends of CORS_ALLOW_ORIGINS only (docs/security.md §8). */
-function downloadCsp(origins: readonly string[]): string {
-  return `default-src 'none'; sandbox; frame-ancestors ${origins.length > 0 ? origins.join(' ') : "'none'"}`;
 }
 
 const documentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -129,9 +125,10 @@ const documentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply
         .header('Content-Type', download.mime)
         .header('Content-Length', String(download.size))
-        .header('Content-Disposition', download.contentDisposition)
+        .header('Content-Disposition', contentDisposition(download.filename, dispositionFor(request.headers['sec-fetch-dest'])))
         .header('Content-Security-Policy', csp)
-        .header('Cross-Origin-Resource-Policy', 'cross-origin');
+        .header('Cross-Origin-Resource-Policy', 'cross-origin')
+        .header('Vary', [reply.getHeader('Vary'), 'Sec-Fetch-Dest'].filter(Boolean).join(', '));
       return reply.send(download.stream);
     },
   );

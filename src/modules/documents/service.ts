@@ -17,7 +17,7 @@ import type { AuditRepository } from '../audit/repository.js';
 import { auditRow, outOfScope, roleDenied, type AuditService } from '../audit/service.js';
 import { inScope, interventionScope, scopeMatchesAnything } from '../interventions/policy.js';
 import { FileUnavailableError, type DocumentFileStore, type PurgeResult, type StagedFile, type StoredFile } from './file-store.js';
-import { acceptsDocuments, canDelete, canUpload, contentDisposition, DOCUMENT_MESSAGES, uploadName } from './policy.js';
+import { acceptsDocuments, canDelete, canUpload, DOCUMENT_MESSAGES, uploadName } from './policy.js';
 import { DOCUMENT_CONSTRAINT_ERRORS, DOCUMENT_SORT, type DocumentFilters, type DocumentsRepository, type InterventionTarget } from './repository.js';
 import { toDocumentOut, type DocumentOut, type DocumentOutRow } from './schemas.js';
 import type { DownloadSigner, SignedQuery } from './signed-link.js';
@@ -43,7 +43,8 @@ export interface Download {
   stream: Readable;
   mime: string;
   size: number;
-  contentDisposition: string;
+  /** The stored name, for Content-Disposition. */
+  filename: string;
   failed(error: Error): Promise<void>;
 }
 
@@ -223,7 +224,7 @@ export class DocumentsService {
       stream,
       mime: row.mime_type,
       size: row.taille_octets,
-      contentDisposition: contentDisposition(row.nom_fichier),
+      filename: row.nom_fichier,
       failed: (error) => this.integrityFailed(actor, id, 'integrity', error.message),
     };
   }

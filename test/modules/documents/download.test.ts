@@ -63,15 +63,23 @@ describe('download', () => {
     assert.equal((await audits('doc.downloaded', doc.id)).length, 1);
   });
 
-  it('the headers let the front ends of CORS_ALLOW_ORIGINS frame or embed it, and nobody else', async () => {
+  it('the headers let this origin and the front ends of CORS_ALLOW_ORIGINS frame or embed it, and nobody else', async () => {
     const { doc } = await uploaded(w.t1, w.i1, { filename: 'photo.png', content: PNG_BYTES });
     const response = await call(t(), 'GET', doc.path);
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['cross-origin-resource-policy'], 'cross-origin');
     const csp = String(response.headers['content-security-policy']);
     assert.match(csp, /^default-src 'none'; sandbox; frame-ancestors /);
-    assert.deepEqual(csp.split('frame-ancestors ')[1]!.split(' '), t().config.corsAllowOrigins);
+    assert.deepEqual(csp.split('frame-ancestors ')[1]!.split(' '), ["'self'", ...t().config.corsAllowOrigins]);
     assert.equal(response.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(response.headers.vary), /Sec-Fetch-Dest/);
+  });
+
+  it('inline only when the browser loads it into a frame (Sec-Fetch-Dest), attachment for a navigation, a link or fetch', async () => {
+    const { doc } = await uploaded();
+    const disposition = async (dest?: string) => (await call(t(), 'GET', doc.path, { headers: dest === undefined ? {} : { 'sec-fetch-dest': dest } })).headers['content-disposition'];
+    assert.match(String(await disposition('iframe')), /^inline; filename="Compte rendu ete.pdf"; filename\*=UTF-8''/);
+    for (const dest of [undefined, 'document', 'empty', 'image']) assert.match(String(await disposition(dest)), /^attachment; /, String(dest));
   });
 
   it('the path of a list entry opened without a bearer header → 200, also by a plain browser request on a socket', async () => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectMimeType } from '../../../src/modules/documents/content-type.js';
+import { dispositionFor, downloadCsp } from '../../../src/modules/documents/download-headers.js';
 import { canDelete, canUpload, contentDisposition, uploadName } from '../../../src/modules/documents/policy.js';
 
 /** A ZIP local file header for one stored entry. */
@@ -45,6 +46,19 @@ describe('contentDisposition (RFC 6266)', () => {
   it('ASCII fallback and the exact UTF-8 name', () => {
     assert.equal(contentDisposition('Rapport été (1).pdf'), `attachment; filename="Rapport ete (1).pdf"; filename*=UTF-8''Rapport%20%C3%A9t%C3%A9%20%281%29.pdf`);
     assert.equal(contentDisposition('日本.txt'), `attachment; filename="__.txt"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt`);
+    assert.equal(contentDisposition('Rapport été.pdf', 'inline'), `inline; filename="Rapport ete.pdf"; filename*=UTF-8''Rapport%20%C3%A9t%C3%A9.pdf`);
+  });
+});
+
+describe('download headers (docs/security.md "Headers of a download")', () => {
+  it('frame-ancestors: this origin and the exact CORS origins, never * or null; sandbox kept', () => {
+    assert.equal(downloadCsp(['https://erp.example.com', '*', 'null', 'http://localhost:3000']), "default-src 'none'; sandbox; frame-ancestors 'self' https://erp.example.com http://localhost:3000");
+    assert.equal(downloadCsp([]), "default-src 'none'; sandbox; frame-ancestors 'self'");
+  });
+
+  it('inline for the destinations of a frame only', () => {
+    for (const dest of ['iframe', 'frame', 'embed', 'object']) assert.equal(dispositionFor(dest), 'inline', dest);
+    for (const dest of [undefined, 'document', 'image', 'empty', ['iframe', 'iframe'], 'IFRAME']) assert.equal(dispositionFor(dest), 'attachment', String(dest));
   });
 });
 
