@@ -151,8 +151,17 @@ export interface Child {
   exited: Promise<number | string | null>;
 }
 
+/**
+ * BENCH_CPU_PROF=<dir>: every child runs under `node --cpu-prof` and writes its profile there when it
+ * exits (Node refuses --cpu-prof in NODE_OPTIONS). Open the .cpuprofile files in Chrome's DevTools.
+ */
+function profilingFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(dir)] : [];
+}
+
 export function startChild(name: string, script: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profilingFlags(), '--import', 'tsx', script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
   }
@@ -214,6 +223,16 @@ export function processCpuSeconds(pid: number | undefined): number | null {
     return Number.isFinite(ticks) ? ticks / 100 : null;
   } catch {
     return null;
+  }
+}
+
+/** A process's resident memory from /proc in MB: VmRSS now, or VmHWM (the peak since it started); NaN where unavailable. */
+export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
   }
 }
 
