@@ -48,7 +48,7 @@ describe('prepared statements', () => {
 
   test('a placeholder that is not exactly once among the parameters is refused when the statement is declared', () => {
     assert.throws(
-      () => preparedStatement([7] as [number], (db) => db.selectFrom('clients').select('id').where('id', '=', 8)),
+      () => preparedStatement([7] as [number], (db, id) => db.selectFrom('clients').select('id').where('id', '=', id + 1)),
       /placeholder 7 must appear exactly once/,
     );
     assert.throws(
