@@ -472,6 +472,69 @@ export async function measure(load: Load, timing: Timing, onMeasuredWindow?: () 
   return result!;
 }
 
+/**
+ * Runs the loads one after the other, each measured window cut into `slices` slices taken in ABBA
+ * order (A B, B A, A B…), so that a machine whose load drifts during the run (other work on it)
+ * weighs on every load alike: the ratios of `npm run bench` compare servers measured side by side in
+ * time. Each load first gets its own warm-up, discarded. Per load: the latencies of every slice
+ * together, req/s the duration-weighted mean of the slices' means, counts summed, and autocannon's
+ * HDR figures those of its worst slice.
+ */
+export async function measureInterleaved(loads: readonly Load[], timing: Timing, slices: number): Promise<LoadResult[]> {
+  const warmups: (WarmupSummary | null)[] = [];
+  for (const load of loads) {
+    if (timing.warmupS === 0) {
+      warmups.push(null);
+      continue;
+    }
+    progress(`${load.label}: warm-up ${timing.warmupS} s`);
+    const result = await runLoad({ ...load.options, duration: timing.warmupS }, null);
+    warmups.push({ durationS: result.duration, reqPerSec: result.requests.mean, errors: result.errors, non2xx: result.non2xx });
+  }
+  const sliceS = timing.durationS / slices;
+  const recorders = loads.map(() => new LatencyRecorder());
+  const results: autocannon.Result[][] = loads.map(() => []);
+  for (let slice = 0; slice < slices; slice++) {
+    const order = loads.map((_load, index) => index);
+    if (slice % 2 === 1) order.reverse();
+    for (const index of order) {
+      progress(`${loads[index]!.label}: measuring slice ${slice + 1}/${slices} (${round(sliceS, 2)} s)`);
+      results[index]!.push(await runLoad({ ...loads[index]!.options, duration: sliceS }, recorders[index]!));
+    }
+  }
+  return loads.map((load, index) => {
+    const measured = mergeMeasurements(results[index]!, recorders[index]!);
+    progress(`${load.label}: ${formatNumber(measured.reqPerSec, 0)} req/s, p99 ${formatNumber(measured.latencyMs.p99, 2)} ms`);
+    return { warmup: warmups[index] ?? null, measured };
+  });
+}
+
+function mergeMeasurements(parts: readonly autocannon.Result[], recorder: LatencyRecorder): Measurement {
+  const measurements = parts.map((part) => toMeasurement(part, recorder));
+  const durationS = measurements.reduce((sum, m) => sum + m.durationS, 0);
+  const statusCodes: Record<string, number> = {};
+  for (const m of measurements) for (const [code, count] of Object.entries(m.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  const sum = (pick: (m: Measurement) => number) => measurements.reduce((total, m) => total + pick(m), 0);
+  const worst = (pick: (m: Measurement) => number) => Math.max(...measurements.map(pick));
+  return {
+    url: measurements[0]!.url,
+    durationS: round(durationS, 2),
+    reqPerSec: round(sum((m) => m.reqPerSec * m.durationS) / durationS, 2),
+    responses: sum((m) => m.responses),
+    latencyMs: recorder.summary(),
+    autocannonLatencyMs: {
+      p50: worst((m) => m.autocannonLatencyMs.p50),
+      p97_5: worst((m) => m.autocannonLatencyMs.p97_5),
+      p99: worst((m) => m.autocannonLatencyMs.p99),
+      max: worst((m) => m.autocannonLatencyMs.max),
+    },
+    errors: sum((m) => m.errors),
+    timeouts: sum((m) => m.timeouts),
+    non2xx: sum((m) => m.non2xx),
+    statusCodes,
+  };
+}
+
 function toMeasurement(result: autocannon.Result, recorder: LatencyRecorder): Measurement {
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats)) statusCodes[code] = count;

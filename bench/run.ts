@@ -7,8 +7,12 @@
  *   npm run bench -- --warmup 5 --duration 20 --connections 100
  *   npm run bench -- --scale 200 --data-dir /tmp/mif-bench-200   seeded cluster kept between runs
  *
- * Environment: BENCH_WARMUP_S, BENCH_DURATION_S, BENCH_CONNECTIONS (flags win; --quick wins over
- * the environment), DB_POOL_MAX (given to both servers, default 10).
+ * Environment: BENCH_WARMUP_S, BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_SLICES (flags win; --quick
+ * wins over the environment), DB_POOL_MAX (given to both servers, default 10), BENCH_CPU_PROF=<dir>
+ * (both servers under `node --cpu-prof`, bench/lib.ts).
+ *
+ * The measured window of each endpoint is cut into --slices (6) slices taken bare, app, app, bare…
+ * so that the load of a shared machine, which drifts, weighs on both servers alike.
  *
  * For each endpoint and server it reports req/s (autocannon's mean of per-second samples), p50, p95
  * and p99 computed from the latency of every response of the measured window (not autocannon's HDR
@@ -45,7 +49,7 @@ import {
   logger,
   round,
   seedDemo,
-  measure,
+  measureInterleaved,
   progress,
   ratio,
   readNumber,
@@ -268,6 +272,8 @@ interface Settings {
   warmupS: number;
   durationS: number;
   connections: number;
+  /** The measured window of each server in that many slices, taken in turn (bench/lib.ts measureInterleaved). */
+  slices: number;
   poolMax: number;
   quick: boolean;
   /** seed:demo --scale (units of 5,000 interventions). */
@@ -281,6 +287,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--warmup <s>] [--duration <s>]
   --warmup <s>       warm-up seconds per endpoint and server (BENCH_WARMUP_S, default 10; 0 = none)
   --duration <s>     measured seconds per endpoint and server (BENCH_DURATION_S, default 30)
   --connections <n>  concurrent connections (BENCH_CONNECTIONS, default 50)
+  --slices <n>       measured window cut into n slices, bare and app in turn, ABBA order (BENCH_SLICES,
+                     default 6: 5 s each; 1 = bare then app in one block each; --quick: 1)
   --scale <n>        seed:demo --scale before the run (default 1; 5,000 interventions per unit)
   --data-dir <dir>   keep the embedded cluster in <dir> and reuse it (only missing units are seeded)
 `;
@@ -293,6 +301,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings | null {
       warmup: { type: 'string' },
       duration: { type: 'string' },
       connections: { type: 'string' },
+      slices: { type: 'string' },
       scale: { type: 'string' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -305,6 +314,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings | null {
     warmupS: readNumber('--warmup', values.warmup ?? (quick ? '2' : env.BENCH_WARMUP_S), 10, 0),
     durationS: readNumber('--duration', values.duration ?? (quick ? '5' : env.BENCH_DURATION_S), 30, 1),
     connections: readNumber('--connections', values.connections ?? env.BENCH_CONNECTIONS, 50, 1),
+    slices: readNumber('--slices', values.slices ?? (quick ? '1' : env.BENCH_SLICES), 6, 1),
     poolMax: readNumber('DB_POOL_MAX', env.DB_POOL_MAX, 10, 1),
     scale: readNumber('--scale', values.scale, 1, 0),
     dataDir: values['data-dir'] ?? null,
@@ -410,7 +420,7 @@ function renderTable(reports: EndpointReport[], settings: Settings, data: DataIn
     return rows;
   });
   const out = [
-    `Benchmark: ${settings.connections} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s measured per endpoint and server, DB pool ${settings.poolMax}`,
+    `Benchmark: ${settings.connections} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s measured per endpoint and server (${settings.slices} slice${settings.slices > 1 ? 's, bare and app in turn' : ''}), DB pool ${settings.poolMax}`,
     `Data: seed:demo --scale ${settings.scale} (${data.scaleUnits} scale units present), ${data.interventions.toLocaleString('en-US')} interventions${settings.dataDir ? `, cluster in ${settings.dataDir}` : ''}; app called as ${ADMIN_EMAIL} (full scope)`,
     `Load average (1/5/15 min): ${data.loadAtStart.join(' ')} at start of the measurements, ${data.loadAtEnd.join(' ')} at the end; ${data.cores} CPU cores shared by autocannon, both servers and PostgreSQL`,
     'req/s = autocannon mean of per-second samples; p50/p95/p99 = nearest rank over every response of the measured window; errors = connection errors + timeouts',
@@ -474,17 +484,13 @@ async function run(settings: Settings): Promise<number> {
       const reports: EndpointReport[] = [];
       for (const endpoint of ENDPOINTS) {
         const pathAndQuery = endpointPath(endpoint, context);
+        const loads = SERVERS.map((server) => ({
+          label: `${server} ${endpoint.method} ${pathAndQuery}`,
+          options: { url: bases[server] + pathAndQuery, method: 'GET' as const, headers: requestHeaders(endpoint, server, context), connections: settings.connections, timeout: 10 },
+        }));
+        const results = await measureInterleaved(loads, settings, settings.slices);
         const servers = {} as EndpointReport['servers'];
-        for (const server of SERVERS) {
-          const { warmup, measured } = await measure(
-            {
-              label: `${server} ${endpoint.method} ${pathAndQuery}`,
-              options: { url: bases[server] + pathAndQuery, method: 'GET', headers: requestHeaders(endpoint, server, context), connections: settings.connections, timeout: 10 },
-            },
-            settings,
-          );
-          servers[server] = { ...measured, warmup };
-        }
+        SERVERS.forEach((server, index) => (servers[server] = { ...results[index]!.measured, warmup: results[index]!.warmup }));
         const { app: a, bare: b } = servers;
         const ratios = {
           reqPerSec: ratio(a.reqPerSec, b.reqPerSec),
@@ -509,9 +515,10 @@ async function run(settings: Settings): Promise<number> {
         environment: { ...(await environmentInfo(databaseUrl, loadAtStart)), loadAverageMeasured: { atStart: loadAtMeasureStart, atEnd: loadAtEnd } },
         data: { ...database, seedSeconds, interventionId: context.interventionId, caller: ADMIN_EMAIL },
         method: {
-          reqPerSec: 'autocannon requests.mean: mean of the per-second request counts of the measured window',
+          reqPerSec: 'autocannon requests.mean: mean of the per-second request counts of the measured window (with slices: their duration-weighted mean)',
+          slices: 'the measured window of each server cut into settings.slices slices, bare and app in turn in ABBA order, after one warm-up each',
           latency: 'milliseconds, nearest-rank percentiles over the hrtime latency of every response of the measured window (all status codes)',
-          autocannonLatencyMs: 'autocannon HDR summary, integer milliseconds; it has p97.5 but no p95',
+          autocannonLatencyMs: 'autocannon HDR summary, integer milliseconds; it has p97.5 but no p95; with slices, the worst slice',
           errors: 'connection errors, timeouts included; non2xx counted apart',
           ratios: 'app / bare',
           bare: 'bench/bare-server.ts: the app repositories query builders and row mapping, no auth/validation/hooks/response schemas',
