@@ -398,6 +398,8 @@ export interface Measurement {
   timeouts: number;
   non2xx: number;
   statusCodes: Record<string, number>;
+  /** CPU time (user + system) of the server process per response over the measured window, when its pid was given. */
+  serverCpuMsPerResponse?: number | null;
 }
 
 export function round(value: number, digits = 3): number {
@@ -436,6 +438,8 @@ export interface Timing {
 export interface Load {
   label: string;
   options: Omit<autocannon.Options, 'duration'>;
+  /** The server process, whose CPU time measureInterleaved reports per response. */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -494,16 +498,24 @@ export async function measureInterleaved(loads: readonly Load[], timing: Timing,
   const sliceS = timing.durationS / slices;
   const recorders = loads.map(() => new LatencyRecorder());
   const results: autocannon.Result[][] = loads.map(() => []);
+  const cpuSeconds: (number | null)[] = loads.map(() => 0);
   for (let slice = 0; slice < slices; slice++) {
     const order = loads.map((_load, index) => index);
     if (slice % 2 === 1) order.reverse();
     for (const index of order) {
-      progress(`${loads[index]!.label}: measuring slice ${slice + 1}/${slices} (${round(sliceS, 2)} s)`);
-      results[index]!.push(await runLoad({ ...loads[index]!.options, duration: sliceS }, recorders[index]!));
+      const load = loads[index]!;
+      progress(`${load.label}: measuring slice ${slice + 1}/${slices} (${round(sliceS, 2)} s)`);
+      const cpuBefore = processCpuSeconds(load.serverPid);
+      results[index]!.push(await runLoad({ ...load.options, duration: sliceS }, recorders[index]!));
+      const cpuAfter = processCpuSeconds(load.serverPid);
+      const used = cpuSeconds[index] ?? null;
+      cpuSeconds[index] = used === null || cpuBefore === null || cpuAfter === null ? null : used + cpuAfter - cpuBefore;
     }
   }
   return loads.map((load, index) => {
     const measured = mergeMeasurements(results[index]!, recorders[index]!);
+    const cpu = cpuSeconds[index] ?? null;
+    measured.serverCpuMsPerResponse = cpu === null || measured.responses === 0 ? null : round((cpu * 1000) / measured.responses, 3);
     progress(`${load.label}: ${formatNumber(measured.reqPerSec, 0)} req/s, p99 ${formatNumber(measured.latencyMs.p99, 2)} ms`);
     return { warmup: warmups[index] ?? null, measured };
   });

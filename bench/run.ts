@@ -399,7 +399,7 @@ function appMemory(pid: number | undefined): MemoryReport {
 const verdict = (met: boolean | null) => (met === null ? 'n/a' : met ? 'ok' : 'MISSED');
 
 function renderTable(reports: EndpointReport[], settings: Settings, data: DataInfo, memory: MemoryReport): string {
-  const headers = ['endpoint', 'server', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'non-2xx', 'responses'];
+  const headers = ['endpoint', 'server', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'non-2xx', 'responses', 'CPU ms/resp'];
   const groups = reports.map((report) => {
     const rows = SERVERS.map((server, index) => {
       const m = report.servers[server];
@@ -413,17 +413,20 @@ function renderTable(reports: EndpointReport[], settings: Settings, data: DataIn
         String(m.errors),
         String(m.non2xx),
         m.responses.toLocaleString('en-US'),
+        formatNumber(m.serverCpuMsPerResponse ?? null, 3),
       ];
     });
     const r = report.ratios;
-    rows.push(['', 'app/bare', `${formatNumber(r.reqPerSec, 2)}x`, `${formatNumber(r.p50, 2)}x`, `${formatNumber(r.p95, 2)}x`, `${formatNumber(r.p99, 2)}x`, '', '', '']);
+    const cpu = ratio(report.servers.app.serverCpuMsPerResponse ?? null, report.servers.bare.serverCpuMsPerResponse ?? null);
+    rows.push(['', 'app/bare', `${formatNumber(r.reqPerSec, 2)}x`, `${formatNumber(r.p50, 2)}x`, `${formatNumber(r.p95, 2)}x`, `${formatNumber(r.p99, 2)}x`, '', '', '', `${formatNumber(cpu, 2)}x`]);
     return rows;
   });
   const out = [
     `Benchmark: ${settings.connections} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s measured per endpoint and server (${settings.slices} slice${settings.slices > 1 ? 's, bare and app in turn' : ''}), DB pool ${settings.poolMax}`,
     `Data: seed:demo --scale ${settings.scale} (${data.scaleUnits} scale units present), ${data.interventions.toLocaleString('en-US')} interventions${settings.dataDir ? `, cluster in ${settings.dataDir}` : ''}; app called as ${ADMIN_EMAIL} (full scope)`,
     `Load average (1/5/15 min): ${data.loadAtStart.join(' ')} at start of the measurements, ${data.loadAtEnd.join(' ')} at the end; ${data.cores} CPU cores shared by autocannon, both servers and PostgreSQL`,
-    'req/s = autocannon mean of per-second samples; p50/p95/p99 = nearest rank over every response of the measured window; errors = connection errors + timeouts',
+    'req/s = autocannon mean of per-second samples; p50/p95/p99 = nearest rank over every response of the measured window; errors = connection errors + timeouts;',
+    'CPU ms/resp = user + system CPU of the server process (not PostgreSQL) over the measured window, per response',
     '',
     ...formatTable(headers, groups, 2),
   ];
@@ -480,6 +483,7 @@ async function run(settings: Settings): Promise<number> {
       const context = await prepareContext(bases.app, databaseUrl);
       await checkEquivalence(bases, context);
 
+      const pids: Record<ServerKind, number | undefined> = { app: app.child.process.pid, bare: bare.process.pid };
       const loadAtMeasureStart = loadAverage();
       const reports: EndpointReport[] = [];
       for (const endpoint of ENDPOINTS) {
@@ -487,6 +491,7 @@ async function run(settings: Settings): Promise<number> {
         const loads = SERVERS.map((server) => ({
           label: `${server} ${endpoint.method} ${pathAndQuery}`,
           options: { url: bases[server] + pathAndQuery, method: 'GET' as const, headers: requestHeaders(endpoint, server, context), connections: settings.connections, timeout: 10 },
+          serverPid: pids[server],
         }));
         const results = await measureInterleaved(loads, settings, settings.slices);
         const servers = {} as EndpointReport['servers'];
@@ -520,6 +525,7 @@ async function run(settings: Settings): Promise<number> {
           latency: 'milliseconds, nearest-rank percentiles over the hrtime latency of every response of the measured window (all status codes)',
           autocannonLatencyMs: 'autocannon HDR summary, integer milliseconds; it has p97.5 but no p95; with slices, the worst slice',
           errors: 'connection errors, timeouts included; non2xx counted apart',
+          serverCpuMsPerResponse: 'user + system CPU time of the server process (from /proc, PostgreSQL not included) over the measured slices, divided by the responses',
           ratios: 'app / bare',
           bare: 'bench/bare-server.ts: the app repositories query builders and row mapping, no auth/validation/hooks/response schemas',
         },
