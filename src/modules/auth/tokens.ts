@@ -60,8 +60,8 @@ function decodeSegment(segment: string): unknown {
 
 /**
  * The payload of a compact JWS signed HS256 with SECRET_KEY, or null. Synchronous node:crypto
- * (a few microseconds) rather than jose's WebCrypto, which imports the key and hops to the thread
- * pool on every request (docs/decisions.md "Access-token verification"). The signature is compared
+ * (about a fifth of the cost measured) rather than jose's WebCrypto, which imports the key and hops to
+ * the thread pool on every request (docs/decisions.md "Per-request cost"). The signature is compared
  * as the canonical base64url text, in constant time, before anything of the token is parsed.
  */
 function verifiedPayload(settings: AuthSettings, token: string): Record<string, unknown> | null {
