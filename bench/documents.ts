@@ -13,14 +13,14 @@
  * target is missed or a transfer fails.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { distinctFreePorts, environmentInfo, formatNumber, formatTable, loadAverage, progress, readNumber, round, runBench, seedDemo, startApp, withBenchEnvironment, writeResults } from './lib.js';
+import { distinctFreePorts, environmentInfo, formatNumber, formatTable, loadAverage, progress, readNumber, round, rssMb, runBench, seedDemo, startApp, withBenchEnvironment, writeResults } from './lib.js';
 
 interface Settings {
   rounds: number;
@@ -116,11 +116,6 @@ function download(base: string, pathAndQuery: string): Promise<{ ms: number; sta
       response.on('error', reject);
     }).on('error', reject);
   });
-}
-
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : NaN;
 }
 
 async function run(settings: Settings): Promise<number> {

@@ -151,8 +151,17 @@ export interface Child {
   exited: Promise<number | string | null>;
 }
 
+/**
+ * BENCH_CPU_PROF=<dir>: every child runs under `node --cpu-prof` and writes its profile there when it
+ * exits (Node refuses --cpu-prof in NODE_OPTIONS). Open the .cpuprofile files in Chrome's DevTools.
+ */
+function profilingFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(dir)] : [];
+}
+
 export function startChild(name: string, script: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profilingFlags(), '--import', 'tsx', script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
   }
@@ -214,6 +223,16 @@ export function processCpuSeconds(pid: number | undefined): number | null {
     return Number.isFinite(ticks) ? ticks / 100 : null;
   } catch {
     return null;
+  }
+}
+
+/** A process's resident memory from /proc in MB: VmRSS now, or VmHWM (the peak since it started); NaN where unavailable. */
+export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
   }
 }
 
@@ -379,6 +398,8 @@ export interface Measurement {
   timeouts: number;
   non2xx: number;
   statusCodes: Record<string, number>;
+  /** CPU time (user + system) of the server process per response over the measured window, when its pid was given. */
+  serverCpuMsPerResponse?: number | null;
 }
 
 export function round(value: number, digits = 3): number {
@@ -417,6 +438,8 @@ export interface Timing {
 export interface Load {
   label: string;
   options: Omit<autocannon.Options, 'duration'>;
+  /** The server process, whose CPU time measureInterleaved reports per response. */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -451,6 +474,77 @@ export async function measureConcurrently(loads: readonly Load[], timing: Timing
 export async function measure(load: Load, timing: Timing, onMeasuredWindow?: () => () => void): Promise<LoadResult> {
   const [result] = await measureConcurrently([load], timing, onMeasuredWindow);
   return result!;
+}
+
+/**
+ * Runs the loads one after the other, each measured window cut into `slices` slices taken in ABBA
+ * order (A B, B A, A B…), so that a machine whose load drifts during the run (other work on it)
+ * weighs on every load alike: the ratios of `npm run bench` compare servers measured side by side in
+ * time. Each load first gets its own warm-up, discarded. Per load: the latencies of every slice
+ * together, req/s the duration-weighted mean of the slices' means, counts summed, and autocannon's
+ * HDR figures those of its worst slice.
+ */
+export async function measureInterleaved(loads: readonly Load[], timing: Timing, slices: number): Promise<LoadResult[]> {
+  const warmups: (WarmupSummary | null)[] = [];
+  for (const load of loads) {
+    if (timing.warmupS === 0) {
+      warmups.push(null);
+      continue;
+    }
+    progress(`${load.label}: warm-up ${timing.warmupS} s`);
+    const result = await runLoad({ ...load.options, duration: timing.warmupS }, null);
+    warmups.push({ durationS: result.duration, reqPerSec: result.requests.mean, errors: result.errors, non2xx: result.non2xx });
+  }
+  const sliceS = timing.durationS / slices;
+  const recorders = loads.map(() => new LatencyRecorder());
+  const results: autocannon.Result[][] = loads.map(() => []);
+  const cpuSeconds: (number | null)[] = loads.map(() => 0);
+  for (let slice = 0; slice < slices; slice++) {
+    const order = loads.map((_load, index) => index);
+    if (slice % 2 === 1) order.reverse();
+    for (const index of order) {
+      const load = loads[index]!;
+      progress(`${load.label}: measuring slice ${slice + 1}/${slices} (${round(sliceS, 2)} s)`);
+      const cpuBefore = processCpuSeconds(load.serverPid);
+      results[index]!.push(await runLoad({ ...load.options, duration: sliceS }, recorders[index]!));
+      const cpuAfter = processCpuSeconds(load.serverPid);
+      const used = cpuSeconds[index] ?? null;
+      cpuSeconds[index] = used === null || cpuBefore === null || cpuAfter === null ? null : used + cpuAfter - cpuBefore;
+    }
+  }
+  return loads.map((load, index) => {
+    const measured = mergeMeasurements(results[index]!, recorders[index]!);
+    const cpu = cpuSeconds[index] ?? null;
+    measured.serverCpuMsPerResponse = cpu === null || measured.responses === 0 ? null : round((cpu * 1000) / measured.responses, 3);
+    progress(`${load.label}: ${formatNumber(measured.reqPerSec, 0)} req/s, p99 ${formatNumber(measured.latencyMs.p99, 2)} ms`);
+    return { warmup: warmups[index] ?? null, measured };
+  });
+}
+
+function mergeMeasurements(parts: readonly autocannon.Result[], recorder: LatencyRecorder): Measurement {
+  const measurements = parts.map((part) => toMeasurement(part, recorder));
+  const durationS = measurements.reduce((sum, m) => sum + m.durationS, 0);
+  const statusCodes: Record<string, number> = {};
+  for (const m of measurements) for (const [code, count] of Object.entries(m.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  const sum = (pick: (m: Measurement) => number) => measurements.reduce((total, m) => total + pick(m), 0);
+  const worst = (pick: (m: Measurement) => number) => Math.max(...measurements.map(pick));
+  return {
+    url: measurements[0]!.url,
+    durationS: round(durationS, 2),
+    reqPerSec: round(sum((m) => m.reqPerSec * m.durationS) / durationS, 2),
+    responses: sum((m) => m.responses),
+    latencyMs: recorder.summary(),
+    autocannonLatencyMs: {
+      p50: worst((m) => m.autocannonLatencyMs.p50),
+      p97_5: worst((m) => m.autocannonLatencyMs.p97_5),
+      p99: worst((m) => m.autocannonLatencyMs.p99),
+      max: worst((m) => m.autocannonLatencyMs.max),
+    },
+    errors: sum((m) => m.errors),
+    timeouts: sum((m) => m.timeouts),
+    non2xx: sum((m) => m.non2xx),
+    statusCodes,
+  };
 }
 
 function toMeasurement(result: autocannon.Result, recorder: LatencyRecorder): Measurement {

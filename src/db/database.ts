@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/types.js';
 import { restartDelays } from './embedded-supervisor.js';
 import { startEmbeddedPostgres, type EmbeddedOptions, type EmbeddedServer } from './embedded.js';
+import { preparedStatementName } from './prepared.js';
 import type { Database } from './schema.js';
 
 const PG_INT8 = 20;
@@ -71,12 +72,16 @@ function droppingTimedOutClients(pool: pg.Pool): PostgresPool {
       const client = await pool.connect();
       let timedOut = false;
       return {
-        // Kysely passes (sql, parameters); cursors are not used by this project.
-        query: ((text: string, parameters?: readonly unknown[]) =>
-          client.query(text, parameters as unknown[]).catch((error: unknown) => {
+        // Kysely passes (sql, parameters); cursors are not used by this project. The statements of
+        // src/db/prepared.ts run by name: parsed and planned once per connection.
+        query: ((text: string, parameters?: readonly unknown[]) => {
+          const name = preparedStatementName(text);
+          const values = parameters as unknown[];
+          return (name === undefined ? client.query(text, values) : client.query({ name, text, values })).catch((error: unknown) => {
             if (error instanceof Error && error.message === QUERY_READ_TIMEOUT) timedOut = true;
             throw error;
-          })) as unknown as PostgresPoolClient['query'],
+          });
+        }) as unknown as PostgresPoolClient['query'],
         release: () => client.release(timedOut),
       };
     },

@@ -1,8 +1,9 @@
 /**
  * Cross-cutting HTTP behaviour: request id echo, response time, no caching, one log line per request.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import pino from 'pino';
 import { REDACTED_QUERY_PARAMS } from '../logger.js';
 
 export function redactPath(url: string): string {
@@ -12,6 +13,11 @@ export function redactPath(url: string): string {
   for (const name of [...kept.keys()]) if (REDACTED_QUERY_PARAMS.has(name.toLowerCase())) kept.delete(name);
   const rest = kept.toString();
   return rest ? `${path}?${rest}` : path;
+}
+
+/** Whether `log` writes lines of `level` (pino's numeric order; `silent` writes none). */
+function writes(log: FastifyBaseLogger, level: 'info' | 'error'): boolean {
+  return (pino.levels.values[log.level] ?? Number.POSITIVE_INFINITY) <= pino.levels.values[level]!;
 }
 
 /**
@@ -37,6 +43,8 @@ export default fp(
     });
 
     app.addHook('onResponse', async (request, reply) => {
+      // Below LOG_LEVEL (the benchmark runs at warn), the line is not even built (docs/operations.md §15).
+      if (!writes(request.log, reply.statusCode >= 500 ? 'error' : 'info')) return;
       const line = {
         method: request.method,
         route: request.routeOptions.url ?? 'unmatched',

@@ -37,7 +37,7 @@ export class Authenticator {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) throw AppError.unauthorized('Non authentifié');
     const now = this.deps.clock.now();
-    const claims = await verifyAccessToken(this.deps.settings, match[1]!, now);
+    const claims = verifyAccessToken(this.deps.settings, match[1]!, now);
     if (!claims) throw AppError.unauthorized(INVALID_TOKEN);
     const principal = await this.deps.principals.findPrincipal(claims.userId, claims.sessionId);
     if (!principal) throw AppError.unauthorized(INVALID_TOKEN);

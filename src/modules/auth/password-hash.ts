@@ -15,9 +15,10 @@ export interface PasswordHasher {
 }
 
 /**
- * argon2 runs on libuv's thread pool (4 threads by default), which also serves the WebCrypto HMAC
- * of every JWT check. Two hashes at a time at most keep threads free for the other requests
- * (measured with `npm run bench:login`: a login storm otherwise queues every token check behind it).
+ * argon2 runs on libuv's thread pool (4 threads by default), which also serves file I/O (documents)
+ * and asynchronous crypto. Two hashes at a time at most keep threads free for the other requests
+ * (measured with `npm run bench:login` when JWT checks still used WebCrypto on that pool; they are
+ * synchronous since, docs/decisions.md "Per-request cost").
  */
 const ARGON2_CONCURRENCY = 2;
 const limited = createLimiter(ARGON2_CONCURRENCY);

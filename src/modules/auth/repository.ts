@@ -4,7 +4,38 @@
  */
 import { sql } from 'kysely';
 import type { LockoutScope, LoginEndpoint, LoginReason, Role, SessionRevokedReason } from '../../db/schema.js';
+import { preparedStatement } from '../../db/prepared.js';
 import type { Executor } from '../../db/store.js';
+
+/**
+ * The read behind every authenticated request (docs/security.md §1): the user, its session `sid`
+ * (absent when it is not this user's), its technician profile and confirmed second factor, in one
+ * round trip. A prepared statement (src/db/prepared.ts): compiled once, planned once per connection.
+ */
+const principalStatement = preparedStatement([0, '00000000-0000-0000-0000-000000000000'] as [number, string], (db, userId, sessionId) =>
+  db
+    .selectFrom('users as u')
+    .leftJoin('sessions as s', (join) => join.onRef('s.user_id', '=', 'u.id').on('s.id', '=', sql<string>`${sessionId}::uuid`))
+    .leftJoin('techniciens as t', 't.user_id', 'u.id')
+    .leftJoin('user_mfa as m', 'm.user_id', 'u.id')
+    .select([
+      'm.confirmed_at as mfa_confirmed_at',
+      'u.id',
+      'u.username',
+      'u.email',
+      'u.full_name',
+      'u.role',
+      'u.is_active',
+      'u.client_id',
+      'u.tokens_valid_after',
+      'u.must_change_password',
+      't.id as technicien_id',
+      's.id as session_id',
+      's.revoked_at',
+      's.expires_at',
+    ])
+    .where('u.id', '=', userId),
+);
 
 /** What an authenticated request knows about its caller; read once per request, never cached. */
 export interface Principal {
@@ -116,29 +147,7 @@ export class AuthRepository {
   // --- users -------------------------------------------------------------------------------------
 
   async findPrincipal(userId: number, sessionId: string): Promise<Principal | null> {
-    const row = await this.db
-      .selectFrom('users as u')
-      .leftJoin('sessions as s', (join) => join.onRef('s.user_id', '=', 'u.id').on('s.id', '=', sql<string>`${sessionId}::uuid`))
-      .leftJoin('techniciens as t', 't.user_id', 'u.id')
-      .leftJoin('user_mfa as m', 'm.user_id', 'u.id')
-      .select([
-        'm.confirmed_at as mfa_confirmed_at',
-        'u.id',
-        'u.username',
-        'u.email',
-        'u.full_name',
-        'u.role',
-        'u.is_active',
-        'u.client_id',
-        'u.tokens_valid_after',
-        'u.must_change_password',
-        't.id as technicien_id',
-        's.id as session_id',
-        's.revoked_at',
-        's.expires_at',
-      ])
-      .where('u.id', '=', userId)
-      .executeTakeFirst();
+    const [row] = await principalStatement(this.db, userId, sessionId);
     if (!row) return null;
     return {
       id: row.id,
