@@ -1,9 +1,10 @@
 /** Interventions: the server's page of 50 with its X-Total-Count, filters and sort in the URL. */
-import { Anchor, Button, Group, Pagination, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, unwrapPage } from '../api/client';
 import { InterventionFilters } from '../components/InterventionFilters';
+import { ListPagination } from '../components/ListPagination';
 import { Empty, LoadError, Loading } from '../components/States';
 import { StatutBadge, ToneBadge } from '../components/StatutBadge';
 import { useMe } from '../auth/useSession';
@@ -24,7 +25,6 @@ export default function InterventionsPage() {
   // A filter change goes back to page 1; a page change keeps the filters.
   const change = (next: Partial<ListFilters>) => setParams(writeFilters({ ...filters, page: 1, ...next }));
   const role = me.data?.role;
-  const pages = Math.max(1, Math.ceil((list.data?.total ?? 0) / PAGE_SIZE));
 
   return (
     <>
@@ -84,11 +84,7 @@ export default function InterventionsPage() {
               </Table>
             </Table.ScrollContainer>
           )}
-          {pages > 1 && (
-            <Group justify="center" mt="md">
-              <Pagination total={pages} value={filters.page} onChange={(page) => setParams(writeFilters({ ...filters, page }))} getControlProps={(control) => ({ 'aria-label': control === 'next' ? 'Page suivante' : control === 'previous' ? 'Page précédente' : control })} />
-            </Group>
-          )}
+          <ListPagination total={list.data.total} pageSize={PAGE_SIZE} page={filters.page} onChange={(page) => setParams(writeFilters({ ...filters, page }))} />
         </>
       )}
     </>
