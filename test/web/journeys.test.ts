@@ -25,6 +25,8 @@ let technicienId: number;
 let equipementId: number;
 let clientId: number;
 let client: TestUser;
+/** A one-page PDF, as small as a reader accepts. */
+const MINIMAL_PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
 /** The photo the technician attaches and the client downloads. */
 const photo = smallPng();
 
@@ -196,6 +198,29 @@ describe('technician journey (360 px)', () => {
     await capture(page, 'document-apercu');
     await preview.getByRole('button', { name: 'Fermer' }).click();
     await preview.waitFor({ state: 'hidden' });
+
+    // A PDF dropped on the zone: previewed from a blob: copy in a frame, then deleted after confirmation.
+    const dropped = await page.evaluateHandle((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'rapport.pdf', { type: 'application/pdf' }));
+      return transfer;
+    }, MINIMAL_PDF);
+    await documents.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: dropped });
+    const pdf = documents.getByRole('article', { name: 'rapport.pdf' });
+    await pdf.waitFor();
+    await pdf.getByRole('button', { name: 'Aperçu' }).click();
+    const pdfPreview = page.getByRole('dialog', { name: 'Aperçu : rapport.pdf' });
+    const frame = pdfPreview.locator('iframe[title="Aperçu de rapport.pdf"]');
+    await frame.waitFor();
+    assert.match((await frame.getAttribute('src')) ?? '', /^blob:/);
+    await pdfPreview.getByRole('button', { name: 'Fermer' }).click();
+    await pdf.getByRole('button', { name: 'Supprimer' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Supprimer le document' });
+    await confirm.getByText('Supprimer définitivement « rapport.pdf » ?').waitFor();
+    await assertAccessible(page, 'Suppression d’un document');
+    await confirm.getByRole('button', { name: 'Supprimer' }).click();
+    await pdf.waitFor({ state: 'detached' });
+    assert.equal((await t.db.selectFrom('documents').select('id').where('intervention_id', '=', interventionId).execute()).length, 1);
 
     await page.getByRole('main').getByRole('button', { name: 'Clôturer' }).click();
     const dialog = page.getByRole('dialog', { name: 'Clôturer l’intervention' });

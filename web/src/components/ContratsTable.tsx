@@ -24,7 +24,7 @@ export function ContratsTable({ rows, onEdit }: { rows: Contrat[]; onEdit?: (con
         <Table.Tbody>
           {rows.map((row) => (
             <Table.Tr key={row.id}>
-              <Table.Td>{row.numero_contrat}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{row.numero_contrat}</Table.Td>
               <Table.Td>{row.nom_contrat}</Table.Td>
               <Table.Td>{TYPE_CONTRAT_LABELS[row.type_contrat]}</Table.Td>
               <Table.Td><ToneBadge color={STATUT_CONTRAT_COLORS[row.statut]}>{STATUT_CONTRAT_LABELS[row.statut]}</ToneBadge></Table.Td>

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, unwrapPage } from '../api/client';
 import type { Client } from '../api/types';
+import { FoldingFilters } from '../components/FoldingFilters';
 import { ListPagination } from '../components/ListPagination';
 import { Empty, LoadError, Loading } from '../components/States';
 import { ToneBadge } from '../components/StatutBadge';
@@ -43,11 +44,13 @@ export default function ClientsPage() {
         <Title order={1}>Clients & contrats</Title>
         <Button component={Link} to="/clients/nouveau">Nouveau client</Button>
       </Group>
+      <FoldingFilters active={[filters.text('q'), filters.list('type_client').length, active].filter(Boolean).length}>
       <SimpleGrid cols={{ base: 1, xs: 3 }} mb="md" spacing="sm">
         <TextInput label="Recherche" placeholder="Entreprise, nom commercial, ICE" value={q} onChange={(e) => { setQ(e.currentTarget.value); pushQ(e.currentTarget.value); }} />
         <MultiSelect label="Type de client" data={options(TYPE_CLIENT_LABELS)} value={filters.list('type_client')} onChange={(value) => filters.set('type_client', value)} clearable />
         <Select label="État" data={ACTIVE} value={active || null} onChange={(value) => filters.set('is_active', value)} clearable placeholder="Tous" />
       </SimpleGrid>
+      </FoldingFilters>
       {list.isPending && <Loading label="Chargement des clients…" />}
       {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
       {list.data && (

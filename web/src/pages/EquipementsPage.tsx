@@ -8,6 +8,7 @@ import { api, unwrapPage } from '../api/client';
 import { useClients } from '../api/lookups';
 import type { Criticite, StatutEquipement } from '../api/types';
 import { useMe } from '../auth/useSession';
+import { FoldingFilters } from '../components/FoldingFilters';
 import { ListPagination } from '../components/ListPagination';
 import { Empty, LoadError, Loading } from '../components/States';
 import { ToneBadge } from '../components/StatutBadge';
@@ -51,6 +52,7 @@ export default function EquipementsPage() {
         <Title order={1}>{me.data?.role === 'client' ? 'Mes équipements' : 'Équipements'}</Title>
         {manager && <Button component={Link} to="/equipements/nouveau">Nouvel équipement</Button>}
       </Group>
+      <FoldingFilters active={[filters.text('q'), filters.list('statut').length, filters.list('criticite').length, filters.text('client_id')].filter(Boolean).length}>
       <SimpleGrid cols={{ base: 1, xs: 2, md: manager ? 5 : 4 }} mb="md" spacing="sm">
         <TextInput label="Recherche" placeholder="Nom, n° de série, code interne" value={q} onChange={(e) => { setQ(e.currentTarget.value); pushQ(e.currentTarget.value); }} />
         <MultiSelect label="Statut" data={options(STATUT_EQUIPEMENT_LABELS)} value={filters.list('statut')} onChange={(value) => filters.set('statut', value)} clearable />
@@ -68,6 +70,7 @@ export default function EquipementsPage() {
         )}
         <Select label="Tri" data={SORTS} value={filters.text('sort') || 'nom'} onChange={(value) => filters.set('sort', value === 'nom' ? null : value)} allowDeselect={false} />
       </SimpleGrid>
+      </FoldingFilters>
       {list.isPending && <Loading label="Chargement des équipements…" />}
       {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
       {list.data && (
