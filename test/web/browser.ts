@@ -113,7 +113,10 @@ export async function capture(page: Page, name: string): Promise<void> {
   const own = page.viewportSize()!;
   for (const [label, size] of Object.entries(WIDTHS)) {
     await page.setViewportSize(size);
-    await page.waitForTimeout(150);
+    // From the top (a scrolled full-page capture draws the fixed header over the content), once the
+    // navigation bar's slide (Mantine's AppShell transition) is over.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(400);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${label === 'desktop' ? 1280 : 360}.png`), fullPage: true });
   }
   await page.setViewportSize(own);
