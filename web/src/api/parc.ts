@@ -27,10 +27,9 @@ export function useContrats(clientId: number | null) {
 }
 
 /** The latest interventions of an equipment or a client, for their detail pages. */
-export function useRecentInterventions(filter: { equipement_id?: number; client_id?: number }, enabled = true) {
+export function useRecentInterventions(filter: { equipement_id?: number; client_id?: number }) {
   return useQuery({
     queryKey: ['interventions', 'recent', filter],
     queryFn: () => unwrapPage(api.GET('/api/v1/interventions/', { params: { query: { ...filter, limit: 10, sort: '-date_creation' } } })),
-    enabled,
   });
 }

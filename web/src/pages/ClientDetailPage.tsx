@@ -2,12 +2,12 @@
 import { Anchor, Breadcrumbs, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { useClient, useContrats, useRecentInterventions } from '../api/parc';
+import { useClient, useContrats } from '../api/parc';
 import type { Contrat } from '../api/types';
 import { ContratDialog } from '../components/ContratDialog';
 import { ContratsTable } from '../components/ContratsTable';
 import { Field, LongText } from '../components/Field';
-import { InterventionTable } from '../components/InterventionTable';
+import { RecentInterventions } from '../components/RecentInterventions';
 import { Empty, LoadError, Loading } from '../components/States';
 import { ToneBadge } from '../components/StatutBadge';
 import { NIVEAU_SERVICE_LABELS, TYPE_CLIENT_LABELS } from '../lib/parc-labels';
@@ -18,7 +18,6 @@ export default function ClientDetailPage() {
   const valid = Number.isInteger(id) && id > 0;
   const client = useClient(valid ? id : null);
   const contrats = useContrats(valid ? id : null);
-  const interventions = useRecentInterventions({ client_id: id }, valid);
   const [editing, setEditing] = useState<Contrat | 'new' | null>(null);
   if (!valid) return <NotFoundPage />;
   if (client.isPending) return <Loading label="Chargement du client…" />;
@@ -69,18 +68,7 @@ export default function ClientDetailPage() {
         {contrats.data?.rows.length === 0 && <Empty>Aucun contrat : ce client est facturé à l’intervention.</Empty>}
         {contrats.data && contrats.data.rows.length > 0 && <ContratsTable rows={contrats.data.rows} onEdit={setEditing} />}
       </Paper>
-      <Paper withBorder p="md" component="section" aria-labelledby="client-interventions">
-        <Group justify="space-between" mb="sm">
-          <Title order={2} size="h4" id="client-interventions">Dernières interventions</Title>
-          {interventions.data && interventions.data.total > 0 && (
-            <Anchor component={Link} to={`/interventions?client_id=${row.id}`} size="sm">Toutes ({interventions.data.total})</Anchor>
-          )}
-        </Group>
-        {interventions.isPending && <Loading />}
-        {interventions.isError && <LoadError error={interventions.error} onRetry={() => void interventions.refetch()} />}
-        {interventions.data?.rows.length === 0 && <Empty>Aucune intervention pour ce client.</Empty>}
-        {interventions.data && interventions.data.rows.length > 0 && <InterventionTable rows={interventions.data.rows} label="Dernières interventions du client" showEquipement />}
-      </Paper>
+      <RecentInterventions filter={{ client_id: row.id }} title="Dernières interventions" label="Dernières interventions du client" empty="Aucune intervention pour ce client." showEquipement />
       <ContratDialog clientId={row.id} editing={editing} onClose={() => setEditing(null)} />
     </Stack>
   );

@@ -7,10 +7,10 @@ import { Alert, Anchor, Button, Card, Group, Paper, SimpleGrid, Stack, Text, Tit
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { api, unwrapPage } from '../api/client';
-import { useClient, useContrats, useRecentInterventions } from '../api/parc';
+import { useClient, useContrats } from '../api/parc';
 import { useMe } from '../auth/useSession';
 import { ContratsTable } from '../components/ContratsTable';
-import { InterventionTable } from '../components/InterventionTable';
+import { RecentInterventions } from '../components/RecentInterventions';
 import { Empty, LoadError, Loading } from '../components/States';
 import { ToneBadge } from '../components/StatutBadge';
 import { STATUT_EQUIPEMENT_COLORS, STATUT_EQUIPEMENT_LABELS } from '../lib/parc-labels';
@@ -25,7 +25,6 @@ export default function ClientPortalPage() {
     queryFn: () => unwrapPage(api.GET('/api/v1/equipements/', { params: { query: { limit: 12, sort: 'nom' } } })),
     enabled: clientId !== null,
   });
-  const interventions = useRecentInterventions({}, clientId !== null);
   if (!me.data) return <Loading />;
   if (clientId === null) {
     return (
@@ -69,21 +68,14 @@ export default function ClientPortalPage() {
         </SimpleGrid>
       </Paper>
 
-      <Paper withBorder p="md" component="section" aria-labelledby="portail-interventions">
-        <Group justify="space-between" mb="sm">
-          <Title order={2} size="h4" id="portail-interventions">Mes interventions</Title>
-          {interventions.data && interventions.data.total > 0 && <Anchor component={Link} to="/interventions" size="sm">Toutes ({interventions.data.total})</Anchor>}
-        </Group>
-        {interventions.isPending && <Loading />}
-        {interventions.isError && <LoadError error={interventions.error} onRetry={() => void interventions.refetch()} />}
-        {interventions.data?.rows.length === 0 && <Empty>Aucune intervention pour le moment : demandez-en une depuis un équipement.</Empty>}
-        {interventions.data && interventions.data.rows.length > 0 && (
-          <>
-            <Text size="sm" c="dimmed" mb="xs">Les rapports et photos de chaque intervention sont sur sa page.</Text>
-            <InterventionTable rows={interventions.data.rows} label="Mes dernières interventions" showEquipement />
-          </>
-        )}
-      </Paper>
+      <RecentInterventions
+        filter={{}}
+        title="Mes interventions"
+        label="Mes dernières interventions"
+        empty="Aucune intervention pour le moment : demandez-en une depuis un équipement."
+        hint="Les rapports et photos de chaque intervention sont sur sa page."
+        showEquipement
+      />
 
       <Paper withBorder p="md" component="section" aria-labelledby="portail-contrats">
         <Title order={2} size="h4" mb="sm" id="portail-contrats">Mes contrats</Title>

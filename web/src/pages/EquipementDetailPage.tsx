@@ -1,11 +1,11 @@
 /** One equipment: its fields, its owner and contract, its latest interventions; edit or request work. */
 import { Anchor, Breadcrumbs, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router-dom';
-import { useClient, useContrats, useEquipement, useRecentInterventions } from '../api/parc';
+import { useClient, useContrats, useEquipement } from '../api/parc';
 import { useMe } from '../auth/useSession';
 import { Field, LongText } from '../components/Field';
-import { InterventionTable } from '../components/InterventionTable';
-import { Empty, LoadError, Loading } from '../components/States';
+import { RecentInterventions } from '../components/RecentInterventions';
+import { LoadError, Loading } from '../components/States';
 import { ToneBadge } from '../components/StatutBadge';
 import { formatDate, formatMoney } from '../lib/format';
 import { CRITICITE_LABELS, STATUT_EQUIPEMENT_COLORS, STATUT_EQUIPEMENT_LABELS } from '../lib/parc-labels';
@@ -19,7 +19,6 @@ export default function EquipementDetailPage() {
   const clientId = equipement.data?.client_id ?? null;
   const client = useClient(clientId);
   const contrats = useContrats(clientId);
-  const interventions = useRecentInterventions({ equipement_id: id }, valid);
   if (!valid) return <NotFoundPage />;
   if (equipement.isPending) return <Loading label="Chargement de l’équipement…" />;
   if (equipement.isError) return <LoadError error={equipement.error} onRetry={() => void equipement.refetch()} />;
@@ -70,18 +69,7 @@ export default function EquipementDetailPage() {
         </SimpleGrid>
         <Stack mt="md"><LongText label="Description" value={row.description} /></Stack>
       </Paper>
-      <Paper withBorder p="md" component="section" aria-labelledby="equipement-interventions">
-        <Group justify="space-between" mb="sm">
-          <Title order={2} size="h4" id="equipement-interventions">Dernières interventions</Title>
-          {interventions.data && interventions.data.total > 0 && (
-            <Anchor component={Link} to={`/interventions?equipement_id=${row.id}`} size="sm">Toutes ({interventions.data.total})</Anchor>
-          )}
-        </Group>
-        {interventions.isPending && <Loading />}
-        {interventions.isError && <LoadError error={interventions.error} onRetry={() => void interventions.refetch()} />}
-        {interventions.data?.rows.length === 0 && <Empty>Aucune intervention sur cet équipement.</Empty>}
-        {interventions.data && interventions.data.rows.length > 0 && <InterventionTable rows={interventions.data.rows} label="Dernières interventions de l’équipement" />}
-      </Paper>
+      <RecentInterventions filter={{ equipement_id: row.id }} title="Dernières interventions" label="Dernières interventions de l’équipement" empty="Aucune intervention sur cet équipement." />
     </Stack>
   );
 }
