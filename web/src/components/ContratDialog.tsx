@@ -1,14 +1,14 @@
 /** Create or edit a client's contract in a dialog (admin, responsable); API errors on their fields. */
-import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, Textarea } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { api, ApiError, unwrap } from '../api/client';
+import { api, unwrap } from '../api/client';
 import type { Contrat, ContratCreate } from '../api/types';
-import { asNumber, changedFields, draftFrom } from '../lib/draft';
+import { asNumber, changedFields, draftFrom, type Draft } from '../lib/draft';
 import { options } from '../lib/labels';
 import { MODE_FACTURATION_LABELS, STATUT_CONTRAT_LABELS, TYPE_CONTRAT_LABELS } from '../lib/parc-labels';
+import { useDraftForm } from './useDraftForm';
 
 const KEYS = ['numero_contrat', 'nom_contrat', 'type_contrat', 'statut', 'date_debut', 'date_fin', 'date_signature', 'montant_annuel', 'mode_facturation', 'temps_reponse_urgence_h', 'temps_reponse_normal_h', 'nb_interventions_incluses', 'description'] as const;
 type Key = (typeof KEYS)[number];
@@ -17,10 +17,8 @@ const NUMBERS: readonly Key[] = ['montant_annuel', 'temps_reponse_urgence_h', 't
 function ContratForm({ clientId, existing, onDone }: { clientId: number; existing: Contrat | null; onDone: () => void }) {
   const queryClient = useQueryClient();
   const defaults = { type_contrat: 'maintenance_complete', statut: 'en_cours', mode_facturation: 'annuel' };
-  const [draft, setDraft] = useState(() => draftFrom(KEYS, existing ?? undefined, defaults));
-  const set = (key: Key, value: string | null) => setDraft((current) => ({ ...current, [key]: value ?? '' }));
   const save = useMutation({
-    mutationFn: () => {
+    mutationFn: (draft: Draft<Key>) => {
       const fields: Record<string, unknown> = changedFields(draft, existing ? draftFrom(KEYS, existing, defaults) : null);
       for (const key of NUMBERS) if (key in fields) fields[key] = asNumber(fields[key] as string | null);
       if (existing) return unwrap(api.PATCH('/api/v1/contrats/{contrat_id}', { params: { path: { contrat_id: existing.id } }, body: fields }));
@@ -32,14 +30,7 @@ function ContratForm({ clientId, existing, onDone }: { clientId: number; existin
       onDone();
     },
   });
-  const errors = save.error instanceof ApiError ? save.error.fieldErrors() : {};
-  const text = (key: Key, label: string, extra: { required?: boolean; type?: string } = {}) => (
-    <TextInput label={label} value={draft[key]} onChange={(e) => set(key, e.currentTarget.value)} error={errors[key]} {...extra} />
-  );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
+  const { draft, set, errors, text, submit } = useDraftForm(() => draftFrom(KEYS, existing ?? undefined, defaults), save.error, () => save.mutate(draft));
   return (
     <form onSubmit={submit} noValidate>
       <Stack>

@@ -1,14 +1,15 @@
 /** Create and edit a client (admin, responsable); the API's validation errors on their fields. */
-import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, Switch, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, Switch, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, ApiError, unwrap } from '../api/client';
+import { api, unwrap } from '../api/client';
 import { useClient } from '../api/parc';
 import type { Client, ClientCreate } from '../api/types';
 import { LoadError, Loading } from '../components/States';
-import { changedFields, draftFrom } from '../lib/draft';
+import { useDraftForm } from '../components/useDraftForm';
+import { changedFields, draftFrom, type Draft } from '../lib/draft';
 import { options } from '../lib/labels';
 import { NIVEAU_SERVICE_LABELS, TYPE_CLIENT_LABELS } from '../lib/parc-labels';
 
@@ -19,11 +20,9 @@ const DEFAULTS = { type_client: 'entreprise', niveau_service: 'standard', pays: 
 function ClientForm({ existing }: { existing?: Client }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState(() => draftFrom(KEYS, existing, DEFAULTS));
   const [active, setActive] = useState(existing?.is_active ?? true);
-  const set = (key: Key, value: string | null) => setDraft((current) => ({ ...current, [key]: value ?? '' }));
   const save = useMutation({
-    mutationFn: () => {
+    mutationFn: (draft: Draft<Key>) => {
       const body: Record<string, unknown> = changedFields(draft, existing ? draftFrom(KEYS, existing, DEFAULTS) : null);
       if (!existing || active !== existing.is_active) body.is_active = active;
       return existing
@@ -37,14 +36,7 @@ function ClientForm({ existing }: { existing?: Client }) {
       navigate(`/clients/${saved.id}`);
     },
   });
-  const errors = save.error instanceof ApiError ? save.error.fieldErrors() : {};
-  const text = (key: Key, label: string, extra: { required?: boolean; type?: string } = {}) => (
-    <TextInput label={label} value={draft[key]} onChange={(e) => set(key, e.currentTarget.value)} error={errors[key]} {...extra} />
-  );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
+  const { draft, set, errors, text, submit } = useDraftForm(() => draftFrom(KEYS, existing, DEFAULTS), save.error, () => save.mutate(draft));
   return (
     <Stack maw={960}>
       <Title order={1}>{existing ? `Modifier : ${existing.nom_entreprise}` : 'Nouveau client'}</Title>

@@ -2,16 +2,16 @@
  * Create and edit an equipment (admin, responsable). The API's validation errors are shown on their
  * fields; an edit sends only what changed.
  */
-import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, ApiError, unwrap } from '../api/client';
+import { api, unwrap } from '../api/client';
 import { useClients } from '../api/lookups';
 import { useContrats, useEquipement } from '../api/parc';
 import type { Equipement, EquipementCreate } from '../api/types';
 import { LoadError, Loading } from '../components/States';
+import { useDraftForm } from '../components/useDraftForm';
 import { asNumber, changedFields, draftFrom, type Draft } from '../lib/draft';
 import { fromLocalInput, toDateInput } from '../lib/format';
 import { options } from '../lib/labels';
@@ -38,13 +38,10 @@ function bodyOf(fields: Partial<Record<Key, string | null>>): EquipementCreate {
 function EquipementForm({ existing }: { existing?: Equipement }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState(() => draftOf(existing));
   const clients = useClients();
-  const contrats = useContrats(draft.client_id ? Number(draft.client_id) : null);
-  const set = (key: Key, value: string | null) => setDraft((current) => ({ ...current, [key]: value ?? '', ...(key === 'client_id' ? { contrat_id: '' } : {}) }));
 
   const save = useMutation({
-    mutationFn: () => {
+    mutationFn: (draft: Draft<Key>) => {
       const body = bodyOf(changedFields(draft, existing ? draftOf(existing) : null));
       return existing
         ? unwrap(api.PATCH('/api/v1/equipements/{equipement_id}', { params: { path: { equipement_id: existing.id } }, body }))
@@ -57,14 +54,8 @@ function EquipementForm({ existing }: { existing?: Equipement }) {
       navigate(`/equipements/${saved.id}`);
     },
   });
-  const errors = save.error instanceof ApiError ? save.error.fieldErrors() : {};
-  const text = (key: Key, label: string, extra: { required?: boolean; type?: string; description?: string } = {}) => (
-    <TextInput label={label} value={draft[key]} onChange={(e) => set(key, e.currentTarget.value)} error={errors[key] ?? (key === 'type' ? errors.type_equipement : undefined)} {...extra} />
-  );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
+  const { draft, set, errors, text, submit } = useDraftForm(() => draftOf(existing), save.error, () => save.mutate(draft));
+  const contrats = useContrats(draft.client_id ? Number(draft.client_id) : null);
 
   return (
     <Stack maw={960}>
@@ -74,7 +65,7 @@ function EquipementForm({ existing }: { existing?: Equipement }) {
           {save.error && <Alert color="red" role="alert" title="Enregistrement impossible">{save.error.message}</Alert>}
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             {text('nom', 'Nom', { required: true })}
-            {text('type', 'Type d’équipement', { required: true })}
+            {text('type', 'Type d’équipement', { required: true, error: errors.type ?? errors.type_equipement })}
             {text('localisation', 'Localisation', { required: true })}
             {text('marque', 'Marque')}
             {text('modele', 'Modèle')}
@@ -96,7 +87,7 @@ function EquipementForm({ existing }: { existing?: Equipement }) {
               placeholder={clients.isPending ? 'Chargement des clients…' : 'MIF Maroc (équipement interne)'}
               data={(clients.data ?? []).map((c) => ({ value: String(c.id), label: c.nom_entreprise }))}
               value={draft.client_id || null}
-              onChange={(value) => set('client_id', value)}
+              onChange={(value) => set('client_id', value, ['contrat_id'])}
               error={errors.client_id}
               nothingFoundMessage="Aucun client"
             />
