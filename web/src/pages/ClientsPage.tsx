@@ -47,7 +47,7 @@ export default function ClientsPage() {
       <FoldingFilters active={[filters.text('q'), filters.list('type_client').length, active].filter(Boolean).length}>
       <SimpleGrid cols={{ base: 1, xs: 3 }} mb="md" spacing="sm">
         <TextInput label="Recherche" placeholder="Entreprise, nom commercial, ICE" value={q} onChange={(e) => { setQ(e.currentTarget.value); pushQ(e.currentTarget.value); }} />
-        <MultiSelect label="Type de client" data={options(TYPE_CLIENT_LABELS)} value={filters.list('type_client')} onChange={(value) => filters.set('type_client', value)} clearable />
+        <MultiSelect label="Type de client" placeholder={filters.list('type_client').length > 0 ? undefined : 'Tous'} data={options(TYPE_CLIENT_LABELS)} value={filters.list('type_client')} onChange={(value) => filters.set('type_client', value)} clearable />
         <Select label="État" data={ACTIVE} value={active || null} onChange={(value) => filters.set('is_active', value)} clearable placeholder="Tous" />
       </SimpleGrid>
       </FoldingFilters>

@@ -55,8 +55,8 @@ export default function EquipementsPage() {
       <FoldingFilters active={[filters.text('q'), filters.list('statut').length, filters.list('criticite').length, filters.text('client_id')].filter(Boolean).length}>
       <SimpleGrid cols={{ base: 1, xs: 2, md: manager ? 5 : 4 }} mb="md" spacing="sm">
         <TextInput label="Recherche" placeholder="Nom, n° de série, code interne" value={q} onChange={(e) => { setQ(e.currentTarget.value); pushQ(e.currentTarget.value); }} />
-        <MultiSelect label="Statut" data={options(STATUT_EQUIPEMENT_LABELS)} value={filters.list('statut')} onChange={(value) => filters.set('statut', value)} clearable />
-        <MultiSelect label="Criticité" data={options(CRITICITE_LABELS)} value={filters.list('criticite')} onChange={(value) => filters.set('criticite', value)} clearable />
+        <MultiSelect label="Statut" placeholder={filters.list('statut').length > 0 ? undefined : 'Tous'} data={options(STATUT_EQUIPEMENT_LABELS)} value={filters.list('statut')} onChange={(value) => filters.set('statut', value)} clearable />
+        <MultiSelect label="Criticité" placeholder={filters.list('criticite').length > 0 ? undefined : 'Toutes'} data={options(CRITICITE_LABELS)} value={filters.list('criticite')} onChange={(value) => filters.set('criticite', value)} clearable />
         {manager && (
           <Select
             label="Client"
