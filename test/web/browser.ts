@@ -68,9 +68,9 @@ export async function openPage(browser: Browser, viewport: { width: number; heig
     if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  // The browser's own PDF viewer (a chrome-extension:// page inside a PDF preview) is not the application:
-  // closing a preview while it loads aborts its scripts.
-  page.on('requestfailed', (request) => !request.url().startsWith('chrome-extension://') && problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  // The browser's own PDF viewer (chrome-extension:// and chrome:// pages inside a PDF preview) is not the
+  // application: closing a preview while it loads aborts its scripts. Only http(s) requests count.
+  page.on('requestfailed', (request) => /^https?:/.test(request.url()) && problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
   });

@@ -214,6 +214,7 @@ describe('technician journey (360 px)', () => {
     await frame.waitFor();
     assert.match((await frame.getAttribute('src')) ?? '', /^blob:/);
     await pdfPreview.getByRole('button', { name: 'Fermer' }).click();
+    await pdfPreview.waitFor({ state: 'hidden' });
     await pdf.getByRole('button', { name: 'Supprimer' }).click();
     const confirm = page.getByRole('dialog', { name: 'Supprimer le document' });
     await confirm.getByText('Supprimer définitivement « rapport.pdf » ?').waitFor();
