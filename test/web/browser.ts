@@ -96,6 +96,8 @@ interface AxeViolation {
 
 /** axe-core on the page as it is: no serious or critical violation (WCAG 2.1 A and AA rules). */
 export async function assertAccessible(page: Page, screen: string): Promise<void> {
+  // A dialog fades in: axe would measure the contrast of half-transparent colours.
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('.mantine-Modal-content')).every((element) => getComputedStyle(element).opacity === '1'));
   // evaluate() runs outside the page's CSP (a <script> tag would be refused by script-src 'self').
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
