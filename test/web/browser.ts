@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -67,7 +68,9 @@ export async function openPage(browser: Browser, viewport: { width: number; heig
     if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  // The browser's own PDF viewer (chrome-extension:// and chrome:// pages inside a PDF preview) is not the
+  // application: closing a preview while it loads aborts its scripts. Only http(s) requests count.
+  page.on('requestfailed', (request) => /^https?:/.test(request.url()) && problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
   });
@@ -93,6 +96,8 @@ interface AxeViolation {
 
 /** axe-core on the page as it is: no serious or critical violation (WCAG 2.1 A and AA rules). */
 export async function assertAccessible(page: Page, screen: string): Promise<void> {
+  // A dialog fades in: axe would measure the contrast of half-transparent colours.
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('.mantine-Modal-content')).every((element) => getComputedStyle(element).opacity === '1'));
   // evaluate() runs outside the page's CSP (a <script> tag would be refused by script-src 'self').
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
@@ -110,7 +115,10 @@ export async function capture(page: Page, name: string): Promise<void> {
   const own = page.viewportSize()!;
   for (const [label, size] of Object.entries(WIDTHS)) {
     await page.setViewportSize(size);
-    await page.waitForTimeout(150);
+    // From the top (a scrolled full-page capture draws the fixed header over the content), once the
+    // navigation bar's slide (Mantine's AppShell transition) is over.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(400);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${label === 'desktop' ? 1280 : 360}.png`), fullPage: true });
   }
   await page.setViewportSize(own);
@@ -120,4 +128,58 @@ export async function capture(page: Page, name: string): Promise<void> {
 export async function assertNoHorizontalScroll(page: Page): Promise<void> {
   const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
   assert.ok(scroll <= width, `page ${scroll} px wide in a ${width} px window`);
+}
+
+/** A real PNG (a 16×16 square of one colour): valid for the server's magic-byte check and for an <img>. */
+export function smallPng(rgb: [number, number, number] = [30, 110, 200]): Buffer {
+  const size = 16;
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+  const row = Buffer.concat([Buffer.from([0]), Buffer.concat(Array.from({ length: size }, () => Buffer.from(rgb)))]);
+  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: size }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/**
+ * Keyboard reachability with a visible focus: from the element labelled `from`, Tab reaches each
+ * of `names` (labels or button texts, in this order), and the focused element looks different
+ * from the same element unfocused (outline, border or shadow).
+ */
+export async function assertKeyboardReachable(page: Page, from: string, names: string[]): Promise<void> {
+  await page.getByLabel(from).first().focus();
+  const seen: string[] = [];
+  for (let step = 0; step < 80 && seen.length < names.length; step++) {
+    const focused = await page.evaluate(async () => {
+      const element = document.activeElement as HTMLElement | null;
+      if (!element || element === document.body) return null;
+      const labelled = element.getAttribute('aria-label') ?? (element.id ? document.querySelector(`label[for="${CSS.escape(element.id)}"]`)?.textContent : null) ?? element.textContent ?? '';
+      // Inline, no named helper: tsx would wrap one in a __name() call the page does not know.
+      // The waits let the inputs' border-colour transition end.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const focusedStyle = getComputedStyle(element);
+      const focusedLook = [focusedStyle.outlineStyle, focusedStyle.outlineWidth, focusedStyle.outlineColor, focusedStyle.borderColor, focusedStyle.boxShadow].join('|');
+      element.blur();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const restingStyle = getComputedStyle(element);
+      const restingLook = [restingStyle.outlineStyle, restingStyle.outlineWidth, restingStyle.outlineColor, restingStyle.borderColor, restingStyle.boxShadow].join('|');
+      element.focus({ focusVisible: true } as FocusOptions);
+      return { name: labelled.replace(/\s+/g, ' ').replace(/\s*\*$/, '').trim(), visible: focusedLook !== restingLook };
+    });
+    if (focused && focused.name === names[seen.length]) {
+      assert.ok(focused.visible, `visible focus on « ${focused.name} »`);
+      seen.push(focused.name);
+    }
+    await page.keyboard.press('Tab');
+  }
+  assert.deepEqual(seen, names, 'every control reached with the Tab key');
 }

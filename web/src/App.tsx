@@ -15,6 +15,13 @@ const screens = {
   detail: () => import('./pages/InterventionDetailPage'),
   form: () => import('./pages/InterventionFormPage'),
   mine: () => import('./pages/MyInterventionsPage'),
+  portal: () => import('./pages/ClientPortalPage'),
+  equipements: () => import('./pages/EquipementsPage'),
+  equipement: () => import('./pages/EquipementDetailPage'),
+  equipementForm: () => import('./pages/EquipementFormPage'),
+  clients: () => import('./pages/ClientsPage'),
+  client: () => import('./pages/ClientDetailPage'),
+  clientForm: () => import('./pages/ClientFormPage'),
 };
 
 /**
@@ -28,6 +35,9 @@ export function preloadScreen(pathname: string): void {
     : /^\/interventions\/(nouvelle|\d+\/modifier)$/.test(pathname) ? screens.form
     : /^\/interventions\/\d+$/.test(pathname) ? screens.detail
     : pathname === '/mes-interventions' ? screens.mine
+    : pathname === '/espace-client' ? screens.portal
+    : pathname === '/equipements' ? screens.equipements
+    : pathname === '/clients' ? screens.clients
     : pathname === '/' || pathname === '/tableau-de-bord' ? screens.dashboard
     : null;
   void screen?.();
@@ -41,6 +51,13 @@ const InterventionsPage = lazy(screens.interventions);
 const InterventionDetailPage = lazy(screens.detail);
 const InterventionFormPage = lazy(screens.form);
 const MyInterventionsPage = lazy(screens.mine);
+const ClientPortalPage = lazy(screens.portal);
+const EquipementsPage = lazy(screens.equipements);
+const EquipementDetailPage = lazy(screens.equipement);
+const EquipementFormPage = lazy(screens.equipementForm);
+const ClientsPage = lazy(screens.clients);
+const ClientDetailPage = lazy(screens.client);
+const ClientFormPage = lazy(screens.clientForm);
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const PlanningPage = lazy(() => import('./pages/PlanningPage'));
@@ -68,11 +85,12 @@ function Protected({ children }: { children: ReactNode }) {
   return <AppLayout>{children}</AppLayout>;
 }
 
-/** The landing page per role: technicians start on their own list. */
+/** The landing page per role: technicians start on their own list, clients on their portal. */
 function Home() {
   const me = useMe();
   if (!me.data) return <PageLoader />;
-  return me.data.role === 'technicien' ? <Navigate to="/mes-interventions" replace /> : <DashboardPage />;
+  if (me.data.role === 'technicien') return <Navigate to="/mes-interventions" replace />;
+  return me.data.role === 'client' ? <Navigate to="/espace-client" replace /> : <DashboardPage />;
 }
 
 export function App() {
@@ -89,6 +107,15 @@ export function App() {
         <Route path="/interventions/:id" element={<Protected><InterventionDetailPage /></Protected>} />
         <Route path="/interventions/:id/modifier" element={<Protected><InterventionFormPage /></Protected>} />
         <Route path="/mes-interventions" element={<Protected><MyInterventionsPage /></Protected>} />
+        <Route path="/espace-client" element={<Protected><ClientPortalPage /></Protected>} />
+        <Route path="/equipements" element={<Protected><EquipementsPage /></Protected>} />
+        <Route path="/equipements/nouveau" element={<Protected><EquipementFormPage /></Protected>} />
+        <Route path="/equipements/:id" element={<Protected><EquipementDetailPage /></Protected>} />
+        <Route path="/equipements/:id/modifier" element={<Protected><EquipementFormPage /></Protected>} />
+        <Route path="/clients" element={<Protected><ClientsPage /></Protected>} />
+        <Route path="/clients/nouveau" element={<Protected><ClientFormPage /></Protected>} />
+        <Route path="/clients/:id" element={<Protected><ClientDetailPage /></Protected>} />
+        <Route path="/clients/:id/modifier" element={<Protected><ClientFormPage /></Protected>} />
         <Route path="/profil" element={<Protected><ProfilePage /></Protected>} />
         <Route path="/planning" element={<Protected><PlanningPage /></Protected>} />
         <Route path="/techniciens" element={<Protected><TechniciensPage /></Protected>} />

@@ -26,6 +26,8 @@ export function useIntervention(id: number) {
   return useQuery({
     queryKey: ['intervention', id],
     queryFn: () => unwrap(api.GET('/api/v1/interventions/{intervention_id}', { params: { path: { intervention_id: id } } })),
+    // 0: no intervention (the creation form, an invalid URL), nothing to ask.
+    enabled: id > 0,
   });
 }
 
@@ -33,6 +35,7 @@ export function useHistorique(id: number) {
   return useQuery({
     queryKey: ['intervention', id, 'historique'],
     queryFn: () => unwrap(api.GET('/api/v1/interventions/{intervention_id}/historique', { params: { path: { intervention_id: id } } })),
+    enabled: id > 0,
   });
 }
 

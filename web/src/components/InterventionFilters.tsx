@@ -1,11 +1,12 @@
 /** The filter bar of the interventions list; every change goes to the URL (lib/listParams.ts). */
-import { Button, Collapse, Group, MultiSelect, Select, SimpleGrid, TextInput } from '@mantine/core';
-import { useDebouncedCallback, useMediaQuery } from '@mantine/hooks';
+import { Button, Group, MultiSelect, Select, SimpleGrid, TextInput } from '@mantine/core';
+import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { technicienName, useClients, useEquipements, useTechniciens } from '../api/lookups';
 import type { Role } from '../api/types';
 import { PRIORITE_LABELS, STATUT_LABELS, TYPE_LABELS, options } from '../lib/labels';
 import type { ListFilters } from '../lib/listParams';
+import { FoldingFilters } from './FoldingFilters';
 
 const YES_NO = [
   { value: 'true', label: 'Oui' },
@@ -31,9 +32,6 @@ export function InterventionFilters({ filters, role, onChange }: { filters: List
   const [q, setQ] = useState(filters.q);
   const pushQ = useDebouncedCallback((value: string) => onChange({ q: value }), 350);
 
-  // On a phone the eleven fields would push the list off the screen: they fold behind one button.
-  const phone = useMediaQuery('(max-width: 48em)') ?? false;
-  const [unfolded, setUnfolded] = useState(false);
   const active = [filters.statut.length, filters.priorite.length, filters.type.length, filters.urgence, filters.en_retard, filters.technicien_id, filters.equipement_id, filters.client_id, filters.q].filter(Boolean).length;
   const grid = (
     <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} mb="md" spacing="sm">
@@ -85,13 +83,6 @@ export function InterventionFilters({ filters, role, onChange }: { filters: List
       </Group>
     </SimpleGrid>
   );
-  if (!phone) return grid;
-  return (
-    <>
-      <Button variant="default" mb="sm" onClick={() => setUnfolded((open) => !open)} aria-expanded={unfolded}>
-        {unfolded ? 'Masquer les filtres' : active > 0 ? `Filtres (${active})` : 'Filtres'}
-      </Button>
-      <Collapse expanded={unfolded}>{grid}</Collapse>
-    </>
-  );
+  // On a phone the eleven fields would push the list off the screen: they fold behind one button.
+  return <FoldingFilters active={active}>{grid}</FoldingFilters>;
 }

@@ -43,3 +43,25 @@ export function formatMinutes(value: number | null | undefined): string {
   const hours = Math.floor(value / 60);
   return hours > 0 ? `${hours} h ${String(value % 60).padStart(2, '0')}` : `${value} min`;
 }
+
+/** A file size as French users read it: « 1,2 Mo », « 830 ko ». */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} o`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 0 })} ko`;
+  return `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+}
+
+/** A calendar date (`YYYY-MM-DD`, contracts) or a timestamp's day in APP_TIMEZONE, as `dd/MM/yyyy`. */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '—';
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? dayjs(value).format('DD/MM/YYYY') : dayjs(value).tz(APP_TIMEZONE).format('DD/MM/YYYY');
+}
+
+/** A `date` input's value (the day in APP_TIMEZONE) from a timestamp. */
+export function toDateInput(value: string | null | undefined): string {
+  return value ? dayjs(value).tz(APP_TIMEZONE).format('YYYY-MM-DD') : '';
+}
+
+export function formatMoney(value: number | null | undefined, devise = 'MAD'): string {
+  return value === null || value === undefined ? '—' : `${value.toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${devise}`;
+}

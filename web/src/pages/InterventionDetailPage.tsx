@@ -1,35 +1,18 @@
-/** One intervention: its fields, the allowed status changes, edit, and its history. */
-import { Alert, Anchor, Breadcrumbs, Button, Grid, Group, Paper, SimpleGrid, Stack, Text, Timeline, Title } from '@mantine/core';
+/** One intervention: its fields, the allowed status changes, edit, its documents and its history. */
+import { Alert, Anchor, Box, Breadcrumbs, Button, Grid, Group, Paper, SimpleGrid, Stack, Text, Timeline, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router-dom';
 import { useHistorique, useIntervention } from '../api/interventions';
 import { useMe } from '../auth/useSession';
 import { LoadError, Loading, Empty } from '../components/States';
+import { Field, LongText } from '../components/Field';
 import { StatutBadge, ToneBadge } from '../components/StatutBadge';
 import { TransitionButtons } from '../components/TransitionButtons';
-import { formatDateTime, formatMinutes } from '../lib/format';
+import { DocumentsPanel } from '../components/documents/DocumentsPanel';
+import { formatDateTime, formatMinutes, formatMoney } from '../lib/format';
 import { PRIORITE_LABELS, STATUT_LABELS, TYPE_LABELS } from '../lib/labels';
 import NotFoundPage from './NotFoundPage';
 
 const EDITABLE = new Set(['ouverte', 'affectee', 'en_cours', 'en_attente']);
-
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">{label}</Text>
-      <Text size="sm">{children}</Text>
-    </div>
-  );
-}
-
-function LongText({ label, value }: { label: string; value: string | null }) {
-  if (!value) return null;
-  return (
-    <div>
-      <Text size="xs" c="dimmed">{label}</Text>
-      <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{value}</Text>
-    </div>
-  );
-}
 
 export default function InterventionDetailPage() {
   const id = Number(useParams().id);
@@ -79,7 +62,7 @@ export default function InterventionDetailPage() {
               <Field label="Clôturée le">{formatDateTime(row.date_cloture)}</Field>
               <Field label="Durée estimée">{formatMinutes(row.duree_estimee)}</Field>
               <Field label="Durée réelle">{formatMinutes(row.duree_reelle)}</Field>
-              {row.cout_estime !== undefined && <Field label="Coût estimé">{row.cout_estime === null ? '—' : `${row.cout_estime.toLocaleString('fr-FR')} MAD`}</Field>}
+              {row.cout_estime !== undefined && <Field label="Coût estimé">{formatMoney(row.cout_estime)}</Field>}
             </SimpleGrid>
             <Stack mt="md" gap="sm">
               <LongText label="Description" value={row.description} />
@@ -88,6 +71,7 @@ export default function InterventionDetailPage() {
               <LongText label="Recommandations" value={row.recommandations} />
             </Stack>
           </Paper>
+          {me.data && <Box mt="md"><DocumentsPanel intervention={row} me={me.data} /></Box>}
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Paper withBorder p="md">

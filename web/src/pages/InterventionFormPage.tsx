@@ -6,7 +6,7 @@ import { Alert, Button, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Sw
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, unwrap } from '../api/client';
 import { useIntervention } from '../api/interventions';
 import { useEquipements } from '../api/lookups';
@@ -29,7 +29,8 @@ interface Draft {
   duree_estimee: number | string;
 }
 
-function draftOf(row?: Intervention): Draft {
+/** `equipementId`: the machine a new intervention is for (`?equipement_id=` of an equipment's page). */
+function draftOf(row?: Intervention, equipementId: string | null = null): Draft {
   return {
     titre: row?.titre ?? '',
     description: row?.description ?? '',
@@ -37,7 +38,7 @@ function draftOf(row?: Intervention): Draft {
     priorite: row?.priorite ?? 'normale',
     urgence: row?.urgence ?? false,
     date_limite: toLocalInput(row?.date_limite),
-    equipement_id: row ? String(row.equipement_id) : null,
+    equipement_id: row ? String(row.equipement_id) : equipementId,
     technicien_id: row?.technicien_id ? String(row.technicien_id) : null,
     duree_estimee: row?.duree_estimee ?? '',
   };
@@ -61,7 +62,8 @@ function InterventionForm({ existing }: { existing?: Intervention }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const equipements = useEquipements();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(existing));
+  const [params] = useSearchParams();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(existing, /^\d+$/.test(params.get('equipement_id') ?? '') ? params.get('equipement_id') : null));
   const client = me.data?.role === 'client';
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
 
