@@ -109,14 +109,19 @@ describe('nginx in front of the application', { skip: !hasNginx() && process.env
   });
 
   test('an instantaneous burst on /api/: 1 + 20 pass, then 429 with the headers', async () => {
+    const started = performance.now();
     const responses = await Promise.all(
-      Array.from({ length: 30 }, () => request(`${nginx.publicUrl}/api/v1/health`, { localAddress: '127.0.0.6' })),
+      Array.from({ length: 40 }, () => request(`${nginx.publicUrl}/api/v1/health`, { localAddress: '127.0.0.6' })),
     );
+    const elapsedMs = performance.now() - started;
     const passed = responses.filter((r) => r.status === 200).length;
     const limited = responses.filter((r) => r.status === 429);
-    // 21 in the burst, plus at most a few refilled at 10 r/s while the 30 TLS connections open.
-    assert.ok(passed >= 21 && passed <= 24, `passed ${passed}`);
-    assert.equal(passed + limited.length, 30);
+    // 21 in the burst, plus what the zone refilled (10 r/s) while the 40 TLS connections opened: on a
+    // loaded machine the handshakes spread the requests over a few hundred milliseconds.
+    const refilled = Math.ceil(elapsedMs / 100);
+    assert.ok(passed >= 21 && passed <= 21 + refilled, `passed ${passed} in ${Math.round(elapsedMs)} ms`);
+    assert.ok(limited.length >= 1, `nothing refused in ${Math.round(elapsedMs)} ms`);
+    assert.equal(passed + limited.length, 40);
     for (const response of limited) assertHeaders(response, NGINX_HEADERS, '429');
   });
 
