@@ -15,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import { seedUser, type TestUser } from '../helpers/auth.js';
 import { insertCompetence, insertEquipement, insertTechnicien } from '../helpers/fixtures.js';
+import { qrCodeDataUrl } from '../../web/src/lib/qr.js';
 import { assertAccessible, assertNoHorizontalScroll, capture, launchChromium, openPage, startWebServer, WIDTHS, type WebServer } from './browser.js';
 
 let t: TestApp;
@@ -121,7 +122,13 @@ describe('two-factor sign-in (1280 px)', () => {
     await page.getByRole('button', { name: 'Activer la double authentification' }).click();
     const secret = (await page.getByTestId('mfa-secret').textContent())!.trim();
     assert.match(secret, /^[A-Z2-7]{32}$/);
-    assert.match((await page.getByTestId('mfa-uri').textContent())!, /^otpauth:\/\/totp\/MIF%20ERP:/);
+    const uri = (await page.getByTestId('mfa-uri').textContent())!;
+    assert.match(uri, /^otpauth:\/\/totp\/MIF%20ERP:/);
+    // The QR code is the URI itself (the same SVG as qrcode renders it here), and a loaded image.
+    const qr = page.getByTestId('mfa-qr');
+    await qr.waitFor();
+    assert.equal(await qr.getAttribute('src'), await qrCodeDataUrl(uri));
+    assert.ok(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 200));
     await assertFieldsLabelled(page, 'Double authentification');
     await assertAccessible(page, 'Profil, enrôlement');
     await capture(page, 'profil-double-authentification');

@@ -1,11 +1,26 @@
 /**
- * Enrolling a TOTP second factor: a new secret, shown as its otpauth:// URI and as the key to type
- * into the authenticator app (no QR code library is installed: docs/architecture.md "Web
- * application"), a first code to confirm it, then the 10 recovery codes, shown once.
+ * Enrolling a TOTP second factor: a new secret, shown as a QR code of its otpauth:// URI, as the
+ * link and as the key to type into the authenticator app, a first code to confirm it, then the
+ * 10 recovery codes, shown once.
  */
-import { Alert, Anchor, Button, Code, List, Stack, Text, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { Alert, Anchor, Button, Code, Image, List, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useMfaConfirm, useMfaEnrol } from '../api/mfa';
+import { qrCodeDataUrl } from '../lib/qr';
+
+/** The otpauth:// URI as a QR code, drawn in the browser. */
+function OtpauthQrCode({ uri }: { uri: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    void qrCodeDataUrl(uri).then((url) => current && setSrc(url), () => current && setSrc(null));
+    return () => {
+      current = false;
+    };
+  }, [uri]);
+  if (!src) return null;
+  return <Image src={src} w={200} h={200} alt="QR code à scanner avec l’application d’authentification" data-testid="mfa-qr" />;
+}
 
 export function MfaEnrolment({ onDone }: { onDone: () => void }) {
   const enrol = useMfaEnrol();
@@ -44,7 +59,9 @@ export function MfaEnrolment({ onDone }: { onDone: () => void }) {
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="xs">
-        <Text size="sm">1. Dans votre application d’authentification, ajoutez un compte avec cette clé (saisie manuelle) :</Text>
+        <Text size="sm">1. Scannez ce QR code avec votre application d’authentification :</Text>
+        <OtpauthQrCode uri={enrol.data.otpauth_uri} />
+        <Text size="sm">ou ajoutez un compte avec cette clé (saisie manuelle) :</Text>
         <Code block data-testid="mfa-secret" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>{enrol.data.secret}</Code>
         <Text size="sm">ou ouvrez ce lien sur le téléphone :</Text>
         <Anchor href={enrol.data.otpauth_uri} data-testid="mfa-uri" size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>{enrol.data.otpauth_uri}</Anchor>
