@@ -54,6 +54,8 @@ export class JobRunner {
   private boss: PgBoss | null = null;
   private listener: OutboxListener | null = null;
   private readonly stopping = new AbortController();
+  /** Set once stop() has returned: pg-boss queries are then dropped (afterStop). */
+  private stopped = false;
   private readonly definitions: Map<JobName, JobDefinition>;
 
   constructor(private readonly options: JobRunnerOptions) {
@@ -63,7 +65,7 @@ export class JobRunner {
   async start(): Promise<void> {
     const { pool, timings = {}, logger } = this.options;
     const boss = new PgBoss({
-      db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
+      db: { executeSql: (text: string, values: unknown[]) => (this.stopped ? this.afterStop(text) : pool.query(text, values)) },
       schema: JOB_SCHEMA,
       schedule: this.options.schedule ?? true,
       ...(timings.cronMonitorIntervalSeconds !== undefined ? { cronMonitorIntervalSeconds: timings.cronMonitorIntervalSeconds } : {}),
@@ -137,5 +139,18 @@ export class JobRunner {
     const boss = this.boss;
     this.boss = null;
     if (boss) await boss.stop({ graceful: true, wait: true, timeout: Math.max(1000, timeoutMs) });
+    this.stopped = true;
+  }
+
+  /**
+   * A query pg-boss sends once stop() has returned, typically the `complete` of a job that outlived
+   * the stop timeout: pg-boss does not await that call, so a rejection (the pool is closed next)
+   * would be unhandled, and so would a made-up result that pg-boss cannot read. It is dropped: the
+   * promise never settles (it holds no timer or socket). pg-boss's timed-out stop has already failed
+   * the job for a retry, which every job tolerates (docs/operations.md §6: runs are idempotent).
+   */
+  private afterStop(text: string): Promise<never> {
+    this.options.logger.warn({ query: text.slice(0, 60) }, 'requête de la file de jobs après son arrêt : ignorée');
+    return new Promise<never>(() => {});
   }
 }

@@ -181,6 +181,35 @@ describe('runs, failures and stop', () => {
     }, 5000, 'the job completed');
     assert.equal(state, 'completed');
   });
+
+  test('a job that outlives the stop timeout: its late completion is dropped, no unhandled rejection, the job left for a retry', async () => {
+    let release!: () => void;
+    const runner = runnerOf({
+      name: 'maintenance.purge',
+      cron: '30 3 * * *',
+      run: async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return { done: 1 };
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await runner.start();
+      const jobId = await runner.trigger('maintenance.purge');
+      await eventually(async () => release !== undefined, 20_000, 'the handler to start');
+      await runner.stop(1000);
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(unhandled, []);
+      const rows = await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE id = ${jobId}::uuid`.execute(own.db);
+      // pg-boss's stop failed it for a retry ("shut down while active"); nothing completed it afterwards.
+      assert.equal(rows.rows[0]?.state, 'retry');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
 
 async function countFor(ids: number[]): Promise<number> {
