@@ -280,6 +280,8 @@ interface Settings {
   scale: number;
   /** Persistent directory of the embedded cluster, or null for a temporary one. */
   dataDir: string | null;
+  /** The endpoints measured: those whose name contains this text (--only), or all of them. */
+  endpoints: readonly Endpoint[];
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--warmup <s>] [--duration <s>] [--connections <n>]
@@ -291,6 +293,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--warmup <s>] [--duration <s>]
                      default 6: 5 s each; 1 = bare then app in one block each; --quick: 1)
   --scale <n>        seed:demo --scale before the run (default 1; 5,000 interventions per unit)
   --data-dir <dir>   keep the embedded cluster in <dir> and reuse it (only missing units are seeded)
+  --only <text>      measure only the endpoints whose name contains <text> (e.g. --only intervention)
 `;
 
 function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings | null {
@@ -304,6 +307,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings | null {
       slices: { type: 'string' },
       scale: { type: 'string' },
       'data-dir': { type: 'string' },
+      only: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -318,7 +322,15 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings | null {
     poolMax: readNumber('DB_POOL_MAX', env.DB_POOL_MAX, 10, 1),
     scale: readNumber('--scale', values.scale, 1, 0),
     dataDir: values['data-dir'] ?? null,
+    endpoints: selectEndpoints(values.only),
   };
+}
+
+function selectEndpoints(only: string | undefined): readonly Endpoint[] {
+  if (only === undefined) return ENDPOINTS;
+  const selected = ENDPOINTS.filter((endpoint) => endpoint.name.includes(only));
+  if (selected.length === 0) throw new Error(`--only ${only}: no endpoint is named so (${ENDPOINTS.map((e) => e.name).join(', ')})`);
+  return selected;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,8 +347,8 @@ function shapeOf(value: unknown): string {
 }
 
 /** Both servers must answer 200 with bodies of the same structure, or the comparison means nothing. */
-async function checkEquivalence(bases: Record<ServerKind, string>, context: BenchContext): Promise<void> {
-  for (const endpoint of ENDPOINTS) {
+async function checkEquivalence(endpoints: readonly Endpoint[], bases: Record<ServerKind, string>, context: BenchContext): Promise<void> {
+  for (const endpoint of endpoints) {
     const shapes: string[] = [];
     for (const server of SERVERS) {
       const url = bases[server] + endpointPath(endpoint, context);
@@ -481,12 +493,12 @@ async function run(settings: Settings): Promise<number> {
       await waitForHealthy(bare, `${bases.bare}/api/v1/health`);
 
       const context = await prepareContext(bases.app, databaseUrl);
-      await checkEquivalence(bases, context);
+      await checkEquivalence(settings.endpoints, bases, context);
 
       const pids: Record<ServerKind, number | undefined> = { app: app.child.process.pid, bare: bare.process.pid };
       const loadAtMeasureStart = loadAverage();
       const reports: EndpointReport[] = [];
-      for (const endpoint of ENDPOINTS) {
+      for (const endpoint of settings.endpoints) {
         const pathAndQuery = endpointPath(endpoint, context);
         const loads = SERVERS.map((server) => ({
           label: `${server} ${endpoint.method} ${pathAndQuery}`,
