@@ -70,7 +70,14 @@ export async function openPage(browser: Browser, viewport: { width: number; heig
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   // The browser's own PDF viewer (chrome-extension:// and chrome:// pages inside a PDF preview) is not the
   // application: closing a preview while it loads aborts its scripts. Only http(s) requests count.
-  page.on('requestfailed', (request) => /^https?:/.test(request.url()) && problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  // The favicon is fetched by the browser itself and cancelled (ERR_ABORTED) when a navigation starts before
+  // it arrives; a missing favicon still shows as an HTTP error below.
+  page.on('requestfailed', (request) => {
+    const errorText = request.failure()?.errorText ?? '';
+    if (!/^https?:/.test(request.url())) return;
+    if (errorText === 'net::ERR_ABORTED' && new URL(request.url()).pathname.startsWith('/favicon')) return;
+    problems.push(`request failed: ${request.method()} ${request.url()} ${errorText}`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
   });
