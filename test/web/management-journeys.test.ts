@@ -277,7 +277,11 @@ describe('preventive planning, technicians and skills (1280 px and 360 px)', () 
     await page.getByRole('option', { name: 'Groupe froid GF-2' }).click();
     await dialog.getByRole('combobox', { name: 'Fréquence' }).click();
     await page.getByRole('option', { name: 'Trimestrielle' }).click();
-    await dialog.getByLabel('Prochaine date').fill('2027-06-15T08:30');
+    // Typed and shown as dd/MM/yyyy HH:mm (Mantine's DateInput), whatever the browser's locale.
+    const prochaine = dialog.getByRole('textbox', { name: 'Prochaine date' });
+    await prochaine.fill('15/06/2027 08:30');
+    await prochaine.press('Tab');
+    assert.equal(await prochaine.inputValue(), '15/06/2027 08:30');
     await dialog.getByLabel('Commentaire').fill('Contrôle des fluides');
     await assertAccessible(page, 'Nouveau planning');
     await assertFieldsLabelled(page, 'Nouveau planning');
@@ -293,7 +297,10 @@ describe('preventive planning, technicians and skills (1280 px and 360 px)', () 
 
     await menuAction(page, `Actions du planning n° ${created.id}`, 'Replanifier');
     const replan = page.getByRole('dialog', { name: `Replanifier le planning n° ${created.id}` });
-    await replan.getByLabel('Nouvelle date').fill('2027-07-02T09:00');
+    const nouvelle = replan.getByRole('textbox', { name: 'Nouvelle date' });
+    assert.equal(await nouvelle.inputValue(), '15/06/2027 08:30');
+    await nouvelle.fill('02/07/2027 09:00');
+    await nouvelle.press('Tab');
     await replan.getByRole('button', { name: 'Replanifier' }).click();
     await replan.waitFor({ state: 'hidden' });
     await page.getByRole('row').filter({ hasText: '02/07/2027 09:00' }).waitFor();

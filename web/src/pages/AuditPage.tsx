@@ -6,6 +6,7 @@ import { Code, Group, Select, SimpleGrid, Table, Text, TextInput, Title } from '
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrapPage } from '../api/client';
 import type { QueryOf } from '../api/types';
+import { DateTimeField } from '../components/DateFields';
 import { ListPagination } from '../components/ListPagination';
 import { ListTotal } from '../components/ListTotal';
 import { Empty, LoadError, Loading } from '../components/States';
@@ -52,8 +53,8 @@ export default function AuditPage() {
           <TextInput key={filter.name} label={filter.label} placeholder={filter.placeholder} value={value(filter.name)} onChange={(e) => change(filter.name, e.currentTarget.value)} />
         ))}
         <Select label="Résultat" placeholder="Tous" clearable data={Object.entries(OUTCOMES).map(([v, o]) => ({ value: v, label: o.label }))} value={value('outcome') || null} onChange={(next) => change('outcome', next)} />
-        <TextInput label="Depuis le" type="datetime-local" value={value('date_min')} onChange={(e) => change('date_min', e.currentTarget.value)} />
-        <TextInput label="Jusqu’au" type="datetime-local" value={value('date_max')} onChange={(e) => change('date_max', e.currentTarget.value)} />
+        <DateTimeField label="Depuis le" value={value('date_min')} onChange={(next) => change('date_min', next)} />
+        <DateTimeField label="Jusqu’au" value={value('date_max')} onChange={(next) => change('date_max', next)} />
       </SimpleGrid>
       {list.isPending && <Loading label="Chargement du journal…" />}
       {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
