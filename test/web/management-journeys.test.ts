@@ -10,13 +10,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import { seedUser, type TestUser } from '../helpers/auth.js';
 import { insertCompetence, insertEquipement, insertTechnicien } from '../helpers/fixtures.js';
 import { qrCodeDataUrl } from '../../web/src/lib/qr.js';
-import { assertAccessible, assertNoHorizontalScroll, capture, launchChromium, openPage, startWebServer, WIDTHS, type WebServer } from './browser.js';
+import { assertAccessible, assertFieldsLabelled, assertNoHorizontalScroll, capture, launchChromium, openPage, signInAt, startWebServer, totp, WIDTHS, type WebServer } from './browser.js';
 
 let t: TestApp;
 let server: WebServer;
@@ -40,12 +39,7 @@ after(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, user: { username: string; password: string }): Promise<void> {
-  await page.goto(`${baseUrl}/connexion`);
-  await page.getByLabel('Identifiant ou e-mail').fill(user.username);
-  await page.getByLabel('Mot de passe').fill(user.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-}
+const signIn = (page: Page, user: { username: string; password: string }) => signInAt(page, baseUrl, user);
 
 /** Signs in and waits for the dashboard's figures: a navigation then aborts no request in flight. */
 async function signInToDashboard(page: Page, user: { username: string; password: string }): Promise<void> {
@@ -94,23 +88,6 @@ async function captureSettled(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll('.mantine-Notification-root').length === 0, undefined, { timeout: 15_000 });
   await capture(page, name);
 }
-
-/** Every form field of the page (inputs, selects, text areas) has an accessible name. */
-async function assertFieldsLabelled(page: Page, screen: string): Promise<void> {
-  const unlabelled = await page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('input:not([type=hidden]), select, textarea'))
-      .filter((field) => field.offsetParent !== null && !field.getAttribute('aria-hidden'))
-      .filter((field) => {
-        const labelled = field.getAttribute('aria-label') || field.getAttribute('aria-labelledby') || (field.id && document.querySelector(`label[for="${field.id}"]`)) || field.closest('label');
-        return !labelled;
-      })
-      .map((field) => field.outerHTML.slice(0, 160)),
-  );
-  assert.deepEqual(unlabelled, [], `labels of the fields of ${screen}`);
-}
-
-/** The otplib code of the step `steps` from now (real clock): ±1 step is accepted (docs/security.md §3a). */
-const totp = (secret: string, steps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
 
 describe('two-factor sign-in (1280 px)', () => {
   it('enrols a TOTP factor from the profile, sees the 10 recovery codes once, then signs in with the second step', async () => {
