@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -25,10 +26,10 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** The real app on a real port, serving a fresh build of web/, on the file's own database. */
-export async function startWebServer(): Promise<WebServer> {
+/** The real app on a real port, serving a fresh build of web/, on the file's own database; `env` adds configuration. */
+export async function startWebServer(env: Record<string, string> = {}): Promise<WebServer> {
   const webRoot = await buildWebApp();
-  const t = await createTestApp({ webRoot, env: { RATE_LIMIT_ENABLED: 'false' } });
+  const t = await createTestApp({ webRoot, env: { RATE_LIMIT_ENABLED: 'false', ...env } });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   assert.ok(address && typeof address === 'object');
@@ -115,6 +116,31 @@ export async function assertAccessible(page: Page, screen: string): Promise<void
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(serious, [], `accessibility of ${screen}`);
 }
+
+/** Every form field of the page (inputs, selects, text areas) has an accessible name. */
+export async function assertFieldsLabelled(page: Page, screen: string): Promise<void> {
+  const unlabelled = await page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('input:not([type=hidden]), select, textarea'))
+      .filter((field) => field.offsetParent !== null && !field.getAttribute('aria-hidden'))
+      .filter((field) => {
+        const labelled = field.getAttribute('aria-label') || field.getAttribute('aria-labelledby') || (field.id && document.querySelector(`label[for="${field.id}"]`)) || field.closest('label');
+        return !labelled;
+      })
+      .map((field) => field.outerHTML.slice(0, 160)),
+  );
+  assert.deepEqual(unlabelled, [], `labels of the fields of ${screen}`);
+}
+
+/** The connexion form, filled and sent (where it leads is the journey's to check). */
+export async function signInAt(page: Page, baseUrl: string, user: { username: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/connexion`);
+  await page.getByLabel('Identifiant ou e-mail').fill(user.username);
+  await page.getByLabel('Mot de passe').fill(user.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+}
+
+/** The otplib code of the step `steps` from now (real clock): ±1 step is accepted (docs/security.md §3a). */
+export const totp = (secret: string, steps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
 
 /** Screenshots of the screen at both widths, then back to the page's own width. */
 export async function capture(page: Page, name: string): Promise<void> {

@@ -10,13 +10,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import { seedUser, type TestUser } from '../helpers/auth.js';
 import { insertCompetence, insertEquipement, insertTechnicien } from '../helpers/fixtures.js';
 import { qrCodeDataUrl } from '../../web/src/lib/qr.js';
-import { assertAccessible, assertNoHorizontalScroll, capture, launchChromium, openPage, startWebServer, WIDTHS, type WebServer } from './browser.js';
+import { assertAccessible, assertFieldsLabelled, assertNoHorizontalScroll, capture, launchChromium, openPage, signInAt, startWebServer, totp, WIDTHS, type WebServer } from './browser.js';
 
 let t: TestApp;
 let server: WebServer;
@@ -40,12 +39,7 @@ after(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, user: { username: string; password: string }): Promise<void> {
-  await page.goto(`${baseUrl}/connexion`);
-  await page.getByLabel('Identifiant ou e-mail').fill(user.username);
-  await page.getByLabel('Mot de passe').fill(user.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-}
+const signIn = (page: Page, user: { username: string; password: string }) => signInAt(page, baseUrl, user);
 
 /** Signs in and waits for the dashboard's figures: a navigation then aborts no request in flight. */
 async function signInToDashboard(page: Page, user: { username: string; password: string }): Promise<void> {
@@ -94,23 +88,6 @@ async function captureSettled(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll('.mantine-Notification-root').length === 0, undefined, { timeout: 15_000 });
   await capture(page, name);
 }
-
-/** Every form field of the page (inputs, selects, text areas) has an accessible name. */
-async function assertFieldsLabelled(page: Page, screen: string): Promise<void> {
-  const unlabelled = await page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('input:not([type=hidden]), select, textarea'))
-      .filter((field) => field.offsetParent !== null && !field.getAttribute('aria-hidden'))
-      .filter((field) => {
-        const labelled = field.getAttribute('aria-label') || field.getAttribute('aria-labelledby') || (field.id && document.querySelector(`label[for="${field.id}"]`)) || field.closest('label');
-        return !labelled;
-      })
-      .map((field) => field.outerHTML.slice(0, 160)),
-  );
-  assert.deepEqual(unlabelled, [], `labels of the fields of ${screen}`);
-}
-
-/** The otplib code of the step `steps` from now (real clock): ±1 step is accepted (docs/security.md §3a). */
-const totp = (secret: string, steps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
 
 describe('two-factor sign-in (1280 px)', () => {
   it('enrols a TOTP factor from the profile, sees the 10 recovery codes once, then signs in with the second step', async () => {
@@ -277,7 +254,11 @@ describe('preventive planning, technicians and skills (1280 px and 360 px)', () 
     await page.getByRole('option', { name: 'Groupe froid GF-2' }).click();
     await dialog.getByRole('combobox', { name: 'Fréquence' }).click();
     await page.getByRole('option', { name: 'Trimestrielle' }).click();
-    await dialog.getByLabel('Prochaine date').fill('2027-06-15T08:30');
+    // Typed and shown as dd/MM/yyyy HH:mm (Mantine's DateInput), whatever the browser's locale.
+    const prochaine = dialog.getByRole('textbox', { name: 'Prochaine date' });
+    await prochaine.fill('15/06/2027 08:30');
+    await prochaine.press('Tab');
+    assert.equal(await prochaine.inputValue(), '15/06/2027 08:30');
     await dialog.getByLabel('Commentaire').fill('Contrôle des fluides');
     await assertAccessible(page, 'Nouveau planning');
     await assertFieldsLabelled(page, 'Nouveau planning');
@@ -293,7 +274,10 @@ describe('preventive planning, technicians and skills (1280 px and 360 px)', () 
 
     await menuAction(page, `Actions du planning n° ${created.id}`, 'Replanifier');
     const replan = page.getByRole('dialog', { name: `Replanifier le planning n° ${created.id}` });
-    await replan.getByLabel('Nouvelle date').fill('2027-07-02T09:00');
+    const nouvelle = replan.getByRole('textbox', { name: 'Nouvelle date' });
+    assert.equal(await nouvelle.inputValue(), '15/06/2027 08:30');
+    await nouvelle.fill('02/07/2027 09:00');
+    await nouvelle.press('Tab');
     await replan.getByRole('button', { name: 'Replanifier' }).click();
     await replan.waitFor({ state: 'hidden' });
     await page.getByRole('row').filter({ hasText: '02/07/2027 09:00' }).waitFor();

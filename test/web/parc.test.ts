@@ -67,6 +67,12 @@ describe('équipements and clients & contrats (responsable, 1280 px)', () => {
     await page.getByLabel('Type d’équipement').fill('broyeur');
     await page.getByLabel('Localisation').fill('Hall B');
     await page.getByLabel('Fréquence d’entretien (jours)').fill('toutes les lunes');
+    // Dates are typed and shown the French way (Mantine's DateInput), whatever the browser's locale.
+    const miseEnService = page.getByRole('textbox', { name: 'Mise en service' });
+    assert.equal(await miseEnService.getAttribute('placeholder'), 'jj/mm/aaaa');
+    await miseEnService.fill('15/01/2024');
+    await miseEnService.press('Tab');
+    assert.equal(await miseEnService.inputValue(), '15/01/2024');
     await page.getByRole('button', { name: 'Créer l’équipement' }).click();
     await page.getByText("Fréquence d'entretien invalide").first().waitFor();
     await assertKeyboardReachable(page, 'Nom', ['Nom', 'Type d’équipement', 'Localisation', 'Marque', 'Modèle']);
@@ -77,13 +83,17 @@ describe('équipements and clients & contrats (responsable, 1280 px)', () => {
     await page.getByRole('heading', { name: 'Broyeur à boulets' }).waitFor();
     await page.getByText('Tous les 30 jours').waitFor();
     await page.getByText('Aucune intervention sur cet équipement.').waitFor();
-    const created = await t.db.selectFrom('equipements').select(['id', 'localisation', 'frequence_entretien_jours']).where('nom', '=', 'Broyeur à boulets').executeTakeFirstOrThrow();
+    const created = await t.db.selectFrom('equipements').select(['id', 'localisation', 'frequence_entretien_jours', 'date_mise_en_service']).where('nom', '=', 'Broyeur à boulets').executeTakeFirstOrThrow();
     assert.deepEqual([created.localisation, created.frequence_entretien_jours], ['Hall B', 30]);
+    // The day's midnight in APP_TIMEZONE (Africa/Casablanca, UTC+1 in January), as before.
+    assert.equal(created.date_mise_en_service?.toISOString(), '2024-01-14T23:00:00.000Z');
+    await page.getByText('15/01/2024').waitFor();
     await assertAccessible(page, 'Détail de l’équipement');
     await capture(page, 'equipement-detail');
 
     await page.getByRole('link', { name: 'Modifier' }).click();
     await page.getByRole('heading', { name: 'Modifier : Broyeur à boulets' }).waitFor();
+    assert.equal(await page.getByRole('textbox', { name: 'Mise en service' }).inputValue(), '15/01/2024');
     await page.getByLabel('Localisation').fill('Hall C');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByRole('heading', { name: 'Broyeur à boulets' }).waitFor();
@@ -116,13 +126,16 @@ describe('équipements and clients & contrats (responsable, 1280 px)', () => {
     const dialog = page.getByRole('dialog', { name: 'Nouveau contrat' });
     await dialog.getByLabel('N° de contrat').fill('CT-2027-001');
     await dialog.getByLabel('Intitulé').fill('Maintenance des lignes de conditionnement');
-    await dialog.getByLabel('Début').fill('2027-01-01');
-    await dialog.getByLabel('Fin').fill('2026-12-31');
+    await dialog.getByLabel('Début').fill('01/01/2027');
+    await dialog.getByLabel('Fin').fill('31/12/2026');
+    await dialog.getByLabel('Fin').press('Tab');
+    assert.deepEqual([await dialog.getByLabel('Début').inputValue(), await dialog.getByLabel('Fin').inputValue()], ['01/01/2027', '31/12/2026']);
     await dialog.getByRole('button', { name: 'Créer le contrat' }).click();
     await dialog.getByText('La date de fin doit être postérieure ou égale à la date de début').first().waitFor();
     await assertAccessible(page, 'Nouveau contrat');
     await capture(page, 'contrat-nouveau');
-    await dialog.getByLabel('Fin').fill('2027-12-31');
+    await dialog.getByLabel('Fin').fill('31/12/2027');
+    await dialog.getByLabel('Fin').press('Tab');
     await dialog.getByRole('button', { name: 'Créer le contrat' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const contrats = page.getByRole('table', { name: 'Contrats du client' });

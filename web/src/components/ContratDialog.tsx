@@ -8,6 +8,7 @@ import type { Contrat, ContratCreate } from '../api/types';
 import { asNumber, changedFields, draftFrom, type Draft } from '../lib/draft';
 import { options } from '../lib/labels';
 import { MODE_FACTURATION_LABELS, STATUT_CONTRAT_LABELS, TYPE_CONTRAT_LABELS } from '../lib/parc-labels';
+import { DateField } from './DateFields';
 import { useDraftForm } from './useDraftForm';
 
 const KEYS = ['numero_contrat', 'nom_contrat', 'type_contrat', 'statut', 'date_debut', 'date_fin', 'date_signature', 'montant_annuel', 'mode_facturation', 'temps_reponse_urgence_h', 'temps_reponse_normal_h', 'nb_interventions_incluses', 'description'] as const;
@@ -40,9 +41,9 @@ function ContratForm({ clientId, existing, onDone }: { clientId: number; existin
           {text('nom_contrat', 'Intitulé', { required: true })}
           <Select label="Type de contrat" required data={options(TYPE_CONTRAT_LABELS)} value={draft.type_contrat} onChange={(value) => set('type_contrat', value)} error={errors.type_contrat} allowDeselect={false} />
           <Select label="Statut" data={options(STATUT_CONTRAT_LABELS)} value={draft.statut} onChange={(value) => set('statut', value)} error={errors.statut} allowDeselect={false} />
-          {text('date_debut', 'Début', { required: true, type: 'date' })}
-          {text('date_fin', 'Fin', { required: true, type: 'date' })}
-          {text('date_signature', 'Signé le', { type: 'date' })}
+          <DateField label="Début" required value={draft.date_debut} onChange={(value) => set('date_debut', value)} error={errors.date_debut} />
+          <DateField label="Fin" required value={draft.date_fin} onChange={(value) => set('date_fin', value)} error={errors.date_fin} />
+          <DateField label="Signé le" value={draft.date_signature} onChange={(value) => set('date_signature', value)} error={errors.date_signature} />
           {text('montant_annuel', 'Montant annuel (MAD)')}
           <Select label="Facturation" data={options(MODE_FACTURATION_LABELS)} value={draft.mode_facturation} onChange={(value) => set('mode_facturation', value)} error={errors.mode_facturation} allowDeselect={false} />
           {text('nb_interventions_incluses', 'Interventions incluses')}

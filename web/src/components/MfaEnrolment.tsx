@@ -22,6 +22,10 @@ function OtpauthQrCode({ uri }: { uri: string }) {
   return <Image src={src} w={200} h={200} alt="QR code à scanner avec l’application d’authentification" data-testid="mfa-qr" />;
 }
 
+// Mantine's green title on its light green is 3.8:1 (axe wants 4.5:1 for 14 px bold): the title in the
+// text colour, the green background says the rest.
+const SUCCESS_TITLE = { title: { color: 'var(--mantine-color-text)' } };
+
 export function MfaEnrolment({ onDone }: { onDone: () => void }) {
   const enrol = useMfaEnrol();
   const confirm = useMfaConfirm();
@@ -30,7 +34,7 @@ export function MfaEnrolment({ onDone }: { onDone: () => void }) {
   if (confirm.data) {
     return (
       <Stack gap="xs">
-        <Alert color="green" title="Double authentification activée">
+        <Alert color="green" title="Double authentification activée" styles={SUCCESS_TITLE}>
           Notez ces 10 codes de secours et gardez-les en lieu sûr : chacun remplace une fois le code de l’application si
           vous perdez votre téléphone. Ils ne seront plus affichés.
         </Alert>

@@ -1,5 +1,5 @@
 /** Create or edit a preventive planning, and move its next date (replan); API errors on their fields. */
-import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { fieldErrorsOf } from '../api/client';
 import { useEquipements } from '../api/lookups';
@@ -7,6 +7,7 @@ import { useCreatePlanning, useReplan, useUpdatePlanning, type FrequenceLabel, t
 import type { Priorite } from '../api/types';
 import { fromLocalInput, toLocalInput } from '../lib/format';
 import { FREQUENCE_LABELS, PRIORITE_LABELS, options } from '../lib/labels';
+import { DateTimeField } from './DateFields';
 import { TechnicienPicker } from './TechnicienPicker';
 
 const portal = { withinPortal: true };
@@ -74,13 +75,13 @@ export function PlanningDialog({ planning, onClose }: { planning: Planning | nul
           />
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <Select label="Fréquence" required data={options(FREQUENCE_LABELS)} value={draft.frequence} onChange={(value) => value && set('frequence', value as FrequenceLabel)} allowDeselect={false} error={fields.frequence} comboboxProps={portal} />
-            <TextInput
+            <DateTimeField
               label="Prochaine date"
               description={planning ? undefined : 'Vide : dans une période'}
-              type="datetime-local"
               value={draft.prochaine_date}
-              onChange={(e) => set('prochaine_date', e.currentTarget.value)}
+              onChange={(value) => set('prochaine_date', value)}
               error={fields.prochaine_date}
+              popoverProps={portal}
             />
             <Select label="Priorité" data={options(PRIORITE_LABELS)} value={draft.priorite} onChange={(value) => value && set('priorite', value as Priorite)} allowDeselect={false} error={fields.priorite} comboboxProps={portal} />
           </SimpleGrid>
@@ -109,7 +110,7 @@ export function ReplanDialog({ planning, onClose }: { planning: Planning; onClos
       <form onSubmit={submit} noValidate>
         <Stack>
           {replan.error && <Alert color="red" role="alert">{replan.error.message}</Alert>}
-          <TextInput label="Nouvelle date" description="Les occurrences suivantes partent de cette date." type="datetime-local" required value={date} onChange={(e) => setDate(e.currentTarget.value)} error={fieldErrorsOf(replan.error).nouvelle_date} />
+          <DateTimeField label="Nouvelle date" description="Les occurrences suivantes partent de cette date." required value={date} onChange={setDate} error={fieldErrorsOf(replan.error).nouvelle_date} popoverProps={portal} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Retour</Button>
             <Button type="submit" loading={replan.isPending} disabled={!date}>Replanifier</Button>

@@ -3,8 +3,7 @@
  * the same list) and turned into the API's query.
  */
 import type { InterventionQuery, Priorite, Statut, TypeIntervention } from '../api/types';
-
-export const PAGE_SIZE = 50;
+import { LIST_PAGE_SIZE, pageOf } from './useUrlState';
 
 export interface ListFilters {
   statut: Statut[];
@@ -25,7 +24,6 @@ const flag = (value: string | null): '' | 'true' | 'false' => (value === 'true' 
 const id = (value: string | null) => (value && /^\d+$/.test(value) ? value : '');
 
 export function readFilters(params: URLSearchParams): ListFilters {
-  const page = Number(params.get('page'));
   return {
     statut: list(params, 'statut'),
     priorite: list(params, 'priorite'),
@@ -37,7 +35,7 @@ export function readFilters(params: URLSearchParams): ListFilters {
     client_id: id(params.get('client_id')),
     q: params.get('q') ?? '',
     sort: params.get('sort') ?? '-date_creation',
-    page: Number.isInteger(page) && page > 0 ? page : 1,
+    page: pageOf(params),
   };
 }
 
@@ -52,7 +50,7 @@ export function writeFilters(filters: ListFilters): URLSearchParams {
 }
 
 export function apiQuery(filters: ListFilters): InterventionQuery {
-  const query: InterventionQuery = { limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE, sort: filters.sort };
+  const query: InterventionQuery = { limit: LIST_PAGE_SIZE, offset: (filters.page - 1) * LIST_PAGE_SIZE, sort: filters.sort };
   if (filters.statut.length > 0) query.statut = filters.statut;
   if (filters.priorite.length > 0) query.priorite = filters.priorite;
   if (filters.type.length > 0) query.type = filters.type;

@@ -2,18 +2,16 @@
  * Administration → Journal d'audit (admin): the server's pages of 50 with X-Total-Count, newest
  * first, filtered by event type prefix, outcome, actor, resource and dates (all in the URL).
  */
-import { Code, Group, Select, SimpleGrid, Table, Text, TextInput, Title } from '@mantine/core';
+import { Code, Select, SimpleGrid, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrapPage } from '../api/client';
 import type { QueryOf } from '../api/types';
-import { ListPagination } from '../components/ListPagination';
-import { ListTotal } from '../components/ListTotal';
-import { Empty, LoadError, Loading } from '../components/States';
+import { DateTimeField } from '../components/DateFields';
+import { PagedTable } from '../components/PagedTable';
 import { ToneBadge } from '../components/StatutBadge';
 import { formatDateTime, fromLocalInput } from '../lib/format';
-import { useUrlState } from '../lib/useUrlState';
+import { LIST_PAGE_SIZE, useUrlState } from '../lib/useUrlState';
 
-const PAGE_SIZE = 50;
 type AuditQuery = QueryOf<'/api/v1/audit/'>;
 type Outcome = NonNullable<AuditQuery['outcome']>[number];
 
@@ -31,8 +29,8 @@ const TEXT_FILTERS = [
 ] as const;
 
 export default function AuditPage() {
-  const { page, value, change } = useUrlState();
-  const query: AuditQuery = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sort: '-created_at' };
+  const { page, offset, value, set, setPage } = useUrlState();
+  const query: AuditQuery = { limit: LIST_PAGE_SIZE, offset, sort: '-created_at' };
   if (value('event_type').trim()) query.event_type = value('event_type').trim();
   if (value('outcome')) query.outcome = [value('outcome') as Outcome];
   if (/^\d+$/.test(value('actor_user_id'))) query.actor_user_id = Number(value('actor_user_id'));
@@ -49,59 +47,40 @@ export default function AuditPage() {
       <Title order={1} mb="md">Journal d’audit</Title>
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} mb="md">
         {TEXT_FILTERS.map((filter) => (
-          <TextInput key={filter.name} label={filter.label} placeholder={filter.placeholder} value={value(filter.name)} onChange={(e) => change(filter.name, e.currentTarget.value)} />
+          <TextInput key={filter.name} label={filter.label} placeholder={filter.placeholder} value={value(filter.name)} onChange={(e) => set(filter.name, e.currentTarget.value)} />
         ))}
-        <Select label="Résultat" placeholder="Tous" clearable data={Object.entries(OUTCOMES).map(([v, o]) => ({ value: v, label: o.label }))} value={value('outcome') || null} onChange={(next) => change('outcome', next)} />
-        <TextInput label="Depuis le" type="datetime-local" value={value('date_min')} onChange={(e) => change('date_min', e.currentTarget.value)} />
-        <TextInput label="Jusqu’au" type="datetime-local" value={value('date_max')} onChange={(e) => change('date_max', e.currentTarget.value)} />
+        <Select label="Résultat" placeholder="Tous" clearable data={Object.entries(OUTCOMES).map(([v, o]) => ({ value: v, label: o.label }))} value={value('outcome') || null} onChange={(next) => set('outcome', next)} />
+        <DateTimeField label="Depuis le" value={value('date_min')} onChange={(next) => set('date_min', next)} />
+        <DateTimeField label="Jusqu’au" value={value('date_max')} onChange={(next) => set('date_max', next)} />
       </SimpleGrid>
-      {list.isPending && <Loading label="Chargement du journal…" />}
-      {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
-      {list.data && (
-        <>
-          <ListTotal total={list.data.total} noun="événement" />
-          {list.data.rows.length === 0 ? (
-            <Empty>Aucun événement ne correspond à ces filtres.</Empty>
-          ) : (
-            // No link in the rows: the scrolled area itself takes the focus, so that a keyboard scrolls it.
-            <Table.ScrollContainer minWidth={900} scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': 'Journal d’audit, défilement horizontal' } }}>
-              <Table striped aria-label="Journal d’audit">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Date</Table.Th>
-                    <Table.Th>Événement</Table.Th>
-                    <Table.Th>Résultat</Table.Th>
-                    <Table.Th>Auteur</Table.Th>
-                    <Table.Th>Ressource</Table.Th>
-                    <Table.Th>Adresse IP</Table.Th>
-                    <Table.Th>Détails</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.data.rows.map((event) => (
-                    <Table.Tr key={event.id}>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.created_at)}</Table.Td>
-                      <Table.Td><Code>{event.event_type}</Code></Table.Td>
-                      <Table.Td><ToneBadge color={OUTCOMES[event.outcome].color}>{OUTCOMES[event.outcome].label}</ToneBadge></Table.Td>
-                      <Table.Td>{event.actor_user_id ? `n° ${event.actor_user_id}${event.actor_role ? ` (${event.actor_role})` : ''}` : 'Système'}</Table.Td>
-                      <Table.Td>{event.resource_type ? `${event.resource_type}${event.resource_id ? ` n° ${event.resource_id}` : ''}` : '—'}</Table.Td>
-                      <Table.Td>{event.ip ?? '—'}</Table.Td>
-                      <Table.Td>
-                        <Text size="xs" style={{ wordBreak: 'break-word', maxWidth: 320 }}>
-                          {Object.keys(event.details).length > 0 ? JSON.stringify(event.details) : '—'}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-          <Group justify="center">
-            <ListPagination total={list.data.total} pageSize={PAGE_SIZE} page={page} onChange={(next) => change('page', String(next))} />
-          </Group>
-        </>
-      )}
+      <PagedTable
+        list={list}
+        loadingLabel="Chargement du journal…"
+        noun="événement"
+        empty="Aucun événement ne correspond à ces filtres."
+        label="Journal d’audit"
+        minWidth={900}
+        // No link in the rows: the scrolled area itself takes the focus, so that a keyboard scrolls it.
+        scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': 'Journal d’audit, défilement horizontal' } }}
+        columns={['Date', 'Événement', 'Résultat', 'Auteur', 'Ressource', 'Adresse IP', 'Détails']}
+        row={(event) => (
+          <Table.Tr key={event.id}>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.created_at)}</Table.Td>
+            <Table.Td><Code>{event.event_type}</Code></Table.Td>
+            <Table.Td><ToneBadge color={OUTCOMES[event.outcome].color}>{OUTCOMES[event.outcome].label}</ToneBadge></Table.Td>
+            <Table.Td>{event.actor_user_id ? `n° ${event.actor_user_id}${event.actor_role ? ` (${event.actor_role})` : ''}` : 'Système'}</Table.Td>
+            <Table.Td>{event.resource_type ? `${event.resource_type}${event.resource_id ? ` n° ${event.resource_id}` : ''}` : '—'}</Table.Td>
+            <Table.Td>{event.ip ?? '—'}</Table.Td>
+            <Table.Td>
+              <Text size="xs" style={{ wordBreak: 'break-word', maxWidth: 320 }}>
+                {Object.keys(event.details).length > 0 ? JSON.stringify(event.details) : '—'}
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+        )}
+        page={page}
+        onPage={setPage}
+      />
     </>
   );
 }

@@ -10,6 +10,7 @@ import { api, unwrap } from '../api/client';
 import { useClients } from '../api/lookups';
 import { useContrats, useEquipement } from '../api/parc';
 import type { Equipement, EquipementCreate } from '../api/types';
+import { DateField } from '../components/DateFields';
 import { LoadError, Loading } from '../components/States';
 import { useDraftForm } from '../components/useDraftForm';
 import { asNumber, changedFields, draftFrom, type Draft } from '../lib/draft';
@@ -77,8 +78,8 @@ function EquipementForm({ existing }: { existing?: Equipement }) {
             <Select label="Statut" data={options(STATUT_EQUIPEMENT_LABELS)} value={draft.statut} onChange={(value) => set('statut', value)} error={errors.statut} allowDeselect={false} />
             <Select label="Criticité" data={options(CRITICITE_LABELS)} value={draft.criticite} onChange={(value) => set('criticite', value)} error={errors.criticite} allowDeselect={false} />
             {text('frequence_entretien', 'Fréquence d’entretien (jours)', { description: 'Un nombre de jours, ou « mensuel », « annuel »…' })}
-            {text('date_mise_en_service', 'Mise en service', { type: 'date' })}
-            {text('date_fin_garantie', 'Fin de garantie', { type: 'date' })}
+            <DateField label="Mise en service" value={draft.date_mise_en_service} onChange={(value) => set('date_mise_en_service', value)} error={errors.date_mise_en_service} />
+            <DateField label="Fin de garantie" value={draft.date_fin_garantie} onChange={(value) => set('date_fin_garantie', value)} error={errors.date_fin_garantie} />
             {text('cout_acquisition', 'Coût d’acquisition (MAD)')}
             <Select
               label="Client"

@@ -12,6 +12,7 @@ import { useIntervention } from '../api/interventions';
 import { useEquipements } from '../api/lookups';
 import type { Intervention, InterventionCreate, InterventionPatch, Priorite, TypeIntervention } from '../api/types';
 import { useMe } from '../auth/useSession';
+import { DateTimeField } from '../components/DateFields';
 import { LoadError, Loading } from '../components/States';
 import { TechnicienPicker } from '../components/TechnicienPicker';
 import { fromLocalInput, toLocalInput } from '../lib/format';
@@ -116,7 +117,7 @@ function InterventionForm({ existing }: { existing?: Intervention }) {
               <SimpleGrid cols={{ base: 1, sm: 3 }}>
                 <Select label="Type" required data={options(TYPE_LABELS)} value={draft.type} onChange={(value) => value && set('type', value as TypeIntervention)} error={fields.type} allowDeselect={false} />
                 <Select label="Priorité" data={options(PRIORITE_LABELS)} value={draft.priorite} onChange={(value) => value && set('priorite', value as Priorite)} error={fields.priorite} allowDeselect={false} />
-                <TextInput label="Échéance" type="datetime-local" value={draft.date_limite} onChange={(e) => set('date_limite', e.currentTarget.value)} error={fields.date_limite} />
+                <DateTimeField label="Échéance" value={draft.date_limite} onChange={(value) => set('date_limite', value)} error={fields.date_limite} />
               </SimpleGrid>
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
                 <TechnicienPicker value={draft.technicien_id} onChange={(value) => set('technicien_id', value)} error={fields.technicien_id} />

@@ -8,26 +8,24 @@ import { useState } from 'react';
 import { technicienName, useEquipements, useTechniciens } from '../api/lookups';
 import { usePlannings, useUpdatePlanning, type Planning, type PlanningQuery, type StatutPlanning } from '../api/planning';
 import { useMe } from '../auth/useSession';
-import { ListPagination } from '../components/ListPagination';
-import { ListTotal } from '../components/ListTotal';
+import { PagedTable } from '../components/PagedTable';
 import { PlanningCalendar } from '../components/PlanningCalendar';
 import { PlanningDialog, ReplanDialog } from '../components/PlanningForms';
-import { Empty, LoadError, Loading } from '../components/States';
+import { LoadError, Loading } from '../components/States';
 import { ToneBadge } from '../components/StatutBadge';
 import { formatDateTime } from '../lib/format';
-import { useUrlState } from '../lib/useUrlState';
+import { LIST_PAGE_SIZE, useUrlState } from '../lib/useUrlState';
 import { FREQUENCE_LABELS, PRIORITE_LABELS, STATUT_PLANNING_COLORS, STATUT_PLANNING_LABELS, options } from '../lib/labels';
 
-const PAGE_SIZE = 50;
 /** What the calendar shows: every planning that still generates (the API's default limit is 500). */
 const RUNNING: PlanningQuery = { statut: ['actif', 'en_retard'], limit: 500, sort: 'prochaine_date' };
 
 export default function PlanningPage() {
   const me = useMe();
   const writer = me.data?.role === 'admin' || me.data?.role === 'responsable';
-  const { page, value, change } = useUrlState();
+  const { page, offset, value, set, setPage } = useUrlState();
   const statut = value('statut');
-  const query: PlanningQuery = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sort: 'prochaine_date' };
+  const query: PlanningQuery = { limit: LIST_PAGE_SIZE, offset, sort: 'prochaine_date' };
   if (statut) query.statut = [statut as StatutPlanning];
   const list = usePlannings(query);
   const running = usePlannings(RUNNING);
@@ -56,69 +54,49 @@ export default function PlanningPage() {
         {writer && <Button onClick={() => setEditing('new')}>Nouveau planning</Button>}
       </Group>
       <Group align="flex-end">
-        <Select label="Statut" placeholder="Tous" clearable data={options(STATUT_PLANNING_LABELS)} value={statut || null} onChange={(value) => change('statut', value)} w={{ base: '100%', sm: 200 }} />
+        <Select label="Statut" placeholder="Tous" clearable data={options(STATUT_PLANNING_LABELS)} value={statut || null} onChange={(value) => set('statut', value)} w={{ base: '100%', sm: 200 }} />
       </Group>
-      {list.isPending && <Loading label="Chargement des plannings…" />}
-      {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
-      {list.data && (
-        <div>
-          <ListTotal total={list.data.total} noun="planning" />
-          {list.data.rows.length === 0 ? (
-            <Empty>{statut ? 'Aucun planning avec ce statut.' : 'Aucun planning préventif : créez-en un pour générer les interventions d’entretien.'}</Empty>
-          ) : (
-            <Table.ScrollContainer minWidth={860}>
-              <Table striped aria-label="Liste des plannings">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>N°</Table.Th>
-                    <Table.Th>Équipement</Table.Th>
-                    <Table.Th>Fréquence</Table.Th>
-                    <Table.Th>Prochaine date</Table.Th>
-                    <Table.Th>Dernière date</Table.Th>
-                    <Table.Th>Technicien</Table.Th>
-                    <Table.Th>Priorité</Table.Th>
-                    <Table.Th>Statut</Table.Th>
-                    {writer && <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>}
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.data.rows.map((planning) => (
-                    <Table.Tr key={planning.id}>
-                      <Table.Td>{planning.id}</Table.Td>
-                      <Table.Td>{equipementName(planning.equipement_id)}</Table.Td>
-                      <Table.Td>{FREQUENCE_LABELS[planning.frequence]}</Table.Td>
-                      <Table.Td>{formatDateTime(planning.prochaine_date)}</Table.Td>
-                      <Table.Td>{formatDateTime(planning.derniere_date)}</Table.Td>
-                      <Table.Td>{planning.technicien_id ? (technicienNames.get(planning.technicien_id) ?? `n° ${planning.technicien_id}`) : 'Non affecté'}</Table.Td>
-                      <Table.Td>{PRIORITE_LABELS[planning.priorite]}</Table.Td>
-                      <Table.Td><ToneBadge color={STATUT_PLANNING_COLORS[planning.statut]}>{STATUT_PLANNING_LABELS[planning.statut]}</ToneBadge></Table.Td>
-                      {writer && (
-                        <Table.Td>
-                          <Menu position="bottom-end" withinPortal>
-                            <Menu.Target>
-                              <ActionIcon variant="default" aria-label={`Actions du planning n° ${planning.id}`}>⋯</ActionIcon>
-                            </Menu.Target>
-                            <Menu.Dropdown>
-                              <Menu.Item onClick={() => setEditing(planning)}>Modifier</Menu.Item>
-                              <Menu.Item onClick={() => setReplanning(planning)}>Replanifier</Menu.Item>
-                              {planning.statut === 'suspendu' ? (
-                                <Menu.Item onClick={() => setStatut(planning, 'actif')}>Reprendre</Menu.Item>
-                              ) : (
-                                <Menu.Item onClick={() => setStatut(planning, 'suspendu')}>Suspendre</Menu.Item>
-                              )}
-                            </Menu.Dropdown>
-                          </Menu>
-                        </Table.Td>
-                      )}
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-          <ListPagination total={list.data.total} pageSize={PAGE_SIZE} page={page} onChange={(next) => change('page', String(next))} />
-        </div>
-      )}
+      <PagedTable
+        list={list}
+        loadingLabel="Chargement des plannings…"
+        noun="planning"
+        empty={statut ? 'Aucun planning avec ce statut.' : 'Aucun planning préventif : créez-en un pour générer les interventions d’entretien.'}
+        label="Liste des plannings"
+        minWidth={860}
+        columns={['N°', 'Équipement', 'Fréquence', 'Prochaine date', 'Dernière date', 'Technicien', 'Priorité', 'Statut', writer && <VisuallyHidden>Actions</VisuallyHidden>]}
+        row={(planning) => (
+          <Table.Tr key={planning.id}>
+            <Table.Td>{planning.id}</Table.Td>
+            <Table.Td>{equipementName(planning.equipement_id)}</Table.Td>
+            <Table.Td>{FREQUENCE_LABELS[planning.frequence]}</Table.Td>
+            <Table.Td>{formatDateTime(planning.prochaine_date)}</Table.Td>
+            <Table.Td>{formatDateTime(planning.derniere_date)}</Table.Td>
+            <Table.Td>{planning.technicien_id ? (technicienNames.get(planning.technicien_id) ?? `n° ${planning.technicien_id}`) : 'Non affecté'}</Table.Td>
+            <Table.Td>{PRIORITE_LABELS[planning.priorite]}</Table.Td>
+            <Table.Td><ToneBadge color={STATUT_PLANNING_COLORS[planning.statut]}>{STATUT_PLANNING_LABELS[planning.statut]}</ToneBadge></Table.Td>
+            {writer && (
+              <Table.Td>
+                <Menu position="bottom-end" withinPortal>
+                  <Menu.Target>
+                    <ActionIcon variant="default" aria-label={`Actions du planning n° ${planning.id}`}>⋯</ActionIcon>
+                  </Menu.Target>
+                  <Menu.Dropdown>
+                    <Menu.Item onClick={() => setEditing(planning)}>Modifier</Menu.Item>
+                    <Menu.Item onClick={() => setReplanning(planning)}>Replanifier</Menu.Item>
+                    {planning.statut === 'suspendu' ? (
+                      <Menu.Item onClick={() => setStatut(planning, 'actif')}>Reprendre</Menu.Item>
+                    ) : (
+                      <Menu.Item onClick={() => setStatut(planning, 'suspendu')}>Suspendre</Menu.Item>
+                    )}
+                  </Menu.Dropdown>
+                </Menu>
+              </Table.Td>
+            )}
+          </Table.Tr>
+        )}
+        page={page}
+        onPage={setPage}
+      />
       {running.isError && <LoadError error={running.error} onRetry={() => void running.refetch()} />}
       {running.isPending ? <Loading label="Chargement du calendrier…" /> : running.data && <PlanningCalendar plannings={running.data.rows} equipementName={equipementName} />}
       {editing && <PlanningDialog planning={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}

@@ -4,31 +4,27 @@
  */
 import { Anchor, Button, Group, Select, Table, Tabs, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { technicienName } from '../api/lookups';
 import { useCompetences, useTechniciensPage, type TechnicienQuery } from '../api/techniciens';
 import { useMe } from '../auth/useSession';
 import { CompetencesPanel } from '../components/CompetencesPanel';
 import { DisponibiliteBadge } from '../components/DisponibiliteBadge';
-import { ListPagination } from '../components/ListPagination';
-import { ListTotal } from '../components/ListTotal';
-import { Empty, LoadError, Loading } from '../components/States';
+import { PagedTable } from '../components/PagedTable';
 import { ToneBadge } from '../components/StatutBadge';
 import { TechnicienDialog } from '../components/TechnicienForms';
 import { DISPONIBILITE_LABELS, NIVEAU_LABELS, options } from '../lib/labels';
-import { useUrlState } from '../lib/useUrlState';
-
-const PAGE_SIZE = 50;
+import { LIST_PAGE_SIZE, useUrlState } from '../lib/useUrlState';
 
 function TechniciensPanel({ writer }: { writer: boolean }) {
   const navigate = useNavigate();
-  const { page, value, change, filtered } = useUrlState();
+  const { page, offset, value, set, setPage, filtered } = useUrlState();
   const competences = useCompetences();
   const [creating, setCreating] = useState(false);
   const disponibilite = value('disponibilite');
   const competence = value('competence_id');
   const actif = value('is_active');
-  const query: TechnicienQuery = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sort: 'id' };
+  const query: TechnicienQuery = { limit: LIST_PAGE_SIZE, offset, sort: 'id' };
   if (disponibilite) query.disponibilite = [disponibilite];
   if (/^\d+$/.test(competence)) query.competence_id = Number(competence);
   if (actif) query.is_active = actif;
@@ -38,7 +34,7 @@ function TechniciensPanel({ writer }: { writer: boolean }) {
     <>
       <Group justify="space-between" align="flex-end" mb="md">
         <Group align="flex-end">
-          <Select label="Disponibilité" placeholder="Toutes" clearable data={options(DISPONIBILITE_LABELS)} value={disponibilite || null} onChange={(v) => change('disponibilite', v)} w={{ base: '100%', sm: 180 }} />
+          <Select label="Disponibilité" placeholder="Toutes" clearable data={options(DISPONIBILITE_LABELS)} value={disponibilite || null} onChange={(v) => set('disponibilite', v)} w={{ base: '100%', sm: 180 }} />
           <Select
             label="Compétence"
             placeholder="Toutes"
@@ -46,58 +42,40 @@ function TechniciensPanel({ writer }: { writer: boolean }) {
             searchable
             data={(competences.data?.rows ?? []).map((c) => ({ value: String(c.id), label: c.nom }))}
             value={competence || null}
-            onChange={(v) => change('competence_id', v)}
+            onChange={(v) => set('competence_id', v)}
             nothingFoundMessage="Aucune compétence"
             w={{ base: '100%', sm: 220 }}
           />
-          <Select label="État" placeholder="Tous" clearable data={[{ value: 'true', label: 'Actif' }, { value: 'false', label: 'Inactif' }]} value={actif || null} onChange={(v) => change('is_active', v)} w={{ base: '100%', sm: 140 }} />
+          <Select label="État" placeholder="Tous" clearable data={[{ value: 'true', label: 'Actif' }, { value: 'false', label: 'Inactif' }]} value={actif || null} onChange={(v) => set('is_active', v)} w={{ base: '100%', sm: 140 }} />
         </Group>
         {writer && <Button onClick={() => setCreating(true)}>Nouveau technicien</Button>}
       </Group>
-      {list.isPending && <Loading label="Chargement des techniciens…" />}
-      {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
-      {list.data && (
-        <>
-          <ListTotal total={list.data.total} noun="technicien" />
-          {list.data.rows.length === 0 ? (
-            <Empty>{filtered ? 'Aucun technicien ne correspond à ces filtres.' : 'Aucun technicien : ouvrez un profil pour un compte de rôle technicien.'}</Empty>
-          ) : (
-            <Table.ScrollContainer minWidth={820}>
-              <Table striped aria-label="Liste des techniciens">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Nom</Table.Th>
-                    <Table.Th>Équipe</Table.Th>
-                    <Table.Th>Disponibilité</Table.Th>
-                    <Table.Th>Niveau</Table.Th>
-                    <Table.Th>Compétences</Table.Th>
-                    <Table.Th>Astreinte</Table.Th>
-                    <Table.Th>État</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.data.rows.map((t) => (
-                    <Table.Tr key={t.id}>
-                      <Table.Td><Anchor component={Link} to={`/techniciens/${t.id}`}>{technicienName(t)}</Anchor></Table.Td>
-                      <Table.Td>{t.equipe ?? '—'}</Table.Td>
-                      <Table.Td><DisponibiliteBadge value={t.disponibilite} /></Table.Td>
-                      <Table.Td>{NIVEAU_LABELS[t.niveau_technicien]}</Table.Td>
-                      <Table.Td>
-                        {t.competences.length === 0 ? <Text size="sm" c="dimmed">Aucune</Text> : (
-                          <Group gap={4}>{t.competences.map((c) => <ToneBadge key={c.id} color="gray" size="sm">{c.nom}</ToneBadge>)}</Group>
-                        )}
-                      </Table.Td>
-                      <Table.Td>{t.astreinte ? 'Oui' : 'Non'}</Table.Td>
-                      <Table.Td>{t.is_active ? 'Actif' : 'Inactif'}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-          <ListPagination total={list.data.total} pageSize={PAGE_SIZE} page={page} onChange={(next) => change('page', String(next))} />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        loadingLabel="Chargement des techniciens…"
+        noun="technicien"
+        empty={filtered ? 'Aucun technicien ne correspond à ces filtres.' : 'Aucun technicien : ouvrez un profil pour un compte de rôle technicien.'}
+        label="Liste des techniciens"
+        minWidth={820}
+        columns={['Nom', 'Équipe', 'Disponibilité', 'Niveau', 'Compétences', 'Astreinte', 'État']}
+        row={(t) => (
+          <Table.Tr key={t.id}>
+            <Table.Td><Anchor component={Link} to={`/techniciens/${t.id}`}>{technicienName(t)}</Anchor></Table.Td>
+            <Table.Td>{t.equipe ?? '—'}</Table.Td>
+            <Table.Td><DisponibiliteBadge value={t.disponibilite} /></Table.Td>
+            <Table.Td>{NIVEAU_LABELS[t.niveau_technicien]}</Table.Td>
+            <Table.Td>
+              {t.competences.length === 0 ? <Text size="sm" c="dimmed">Aucune</Text> : (
+                <Group gap={4}>{t.competences.map((c) => <ToneBadge key={c.id} color="gray" size="sm">{c.nom}</ToneBadge>)}</Group>
+              )}
+            </Table.Td>
+            <Table.Td>{t.astreinte ? 'Oui' : 'Non'}</Table.Td>
+            <Table.Td>{t.is_active ? 'Actif' : 'Inactif'}</Table.Td>
+          </Table.Tr>
+        )}
+        page={page}
+        onPage={setPage}
+      />
       {creating && <TechnicienDialog technicien={null} onClose={() => setCreating(false)} onSaved={(saved) => navigate(`/techniciens/${saved.id}`)} />}
     </>
   );
@@ -106,12 +84,12 @@ function TechniciensPanel({ writer }: { writer: boolean }) {
 export default function TechniciensPage() {
   const me = useMe();
   const writer = me.data?.role === 'admin' || me.data?.role === 'responsable';
-  const [params, setParams] = useSearchParams();
-  const tab = params.get('onglet') === 'competences' ? 'competences' : 'techniciens';
+  const { value, setAll } = useUrlState();
+  const tab = value('onglet') === 'competences' ? 'competences' : 'techniciens';
   return (
     <>
       <Title order={1} mb="md">Techniciens & compétences</Title>
-      <Tabs value={tab} onChange={(value) => setParams(value === 'competences' ? { onglet: 'competences' } : {})} keepMounted={false}>
+      <Tabs value={tab} onChange={(next) => setAll(new URLSearchParams(next === 'competences' ? { onglet: 'competences' } : {}), { push: true })} keepMounted={false}>
         <Tabs.List mb="md">
           <Tabs.Tab value="techniciens">Techniciens</Tabs.Tab>
           <Tabs.Tab value="competences">Compétences</Tabs.Tab>

@@ -9,16 +9,12 @@ import type { Role } from '../api/types';
 import { useActivateUser, useDeactivateUser, useResetMfa, useRevokeSessions, useUsers, type User, type UserQuery } from '../api/users';
 import { useMe } from '../auth/useSession';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { ListPagination } from '../components/ListPagination';
-import { ListTotal } from '../components/ListTotal';
-import { Empty, LoadError, Loading } from '../components/States';
+import { PagedTable } from '../components/PagedTable';
 import { ToneBadge } from '../components/StatutBadge';
 import { CreateUserDialog, ResetPasswordDialog, RoleDialog } from '../components/UserForms';
 import { formatDateTime } from '../lib/format';
-import { useUrlState } from '../lib/useUrlState';
+import { LIST_PAGE_SIZE, useUrlState } from '../lib/useUrlState';
 import { ROLE_LABELS, options } from '../lib/labels';
-
-const PAGE_SIZE = 50;
 
 type Confirmable = 'deactivate' | 'revoke' | 'mfa';
 const CONFIRMS: Record<Confirmable, { title: string; message: string; label: string; done: string }> = {
@@ -29,11 +25,11 @@ const CONFIRMS: Record<Confirmable, { title: string; message: string; label: str
 
 export default function UsersPage() {
   const me = useMe();
-  const { page, value, change } = useUrlState();
+  const { page, offset, value, set, setPage } = useUrlState();
   const role = value('role');
   const actif = value('is_active');
   const q = value('q');
-  const query: UserQuery = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sort: 'username' };
+  const query: UserQuery = { limit: LIST_PAGE_SIZE, offset, sort: 'username' };
   if (role) query.role = [role as Role];
   if (actif) query.is_active = actif;
   if (q.trim()) query.q = q.trim();
@@ -67,69 +63,51 @@ export default function UsersPage() {
         <Button onClick={() => setCreating(true)}>Nouvel utilisateur</Button>
       </Group>
       <Group mb="md" align="flex-end" wrap="wrap">
-        <TextInput label="Recherche" placeholder="Identifiant, nom, e-mail" value={q} onChange={(e) => change('q', e.currentTarget.value)} w={{ base: '100%', sm: 260 }} />
-        <Select label="Rôle" placeholder="Tous" clearable data={options(ROLE_LABELS)} value={role || null} onChange={(value) => change('role', value)} w={{ base: '100%', sm: 180 }} />
-        <Select label="État" placeholder="Tous" clearable data={[{ value: 'true', label: 'Actif' }, { value: 'false', label: 'Désactivé' }]} value={actif || null} onChange={(value) => change('is_active', value)} w={{ base: '100%', sm: 160 }} />
+        <TextInput label="Recherche" placeholder="Identifiant, nom, e-mail" value={q} onChange={(e) => set('q', e.currentTarget.value)} w={{ base: '100%', sm: 260 }} />
+        <Select label="Rôle" placeholder="Tous" clearable data={options(ROLE_LABELS)} value={role || null} onChange={(value) => set('role', value)} w={{ base: '100%', sm: 180 }} />
+        <Select label="État" placeholder="Tous" clearable data={[{ value: 'true', label: 'Actif' }, { value: 'false', label: 'Désactivé' }]} value={actif || null} onChange={(value) => set('is_active', value)} w={{ base: '100%', sm: 160 }} />
       </Group>
-      {list.isPending && <Loading label="Chargement des utilisateurs…" />}
-      {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
-      {list.data && (
-        <>
-          <ListTotal total={list.data.total} noun="utilisateur" />
-          {list.data.rows.length === 0 ? (
-            <Empty>Aucun utilisateur ne correspond à ces filtres.</Empty>
-          ) : (
-            <Table.ScrollContainer minWidth={760}>
-              <Table striped aria-label="Liste des utilisateurs">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Identifiant</Table.Th>
-                    <Table.Th>Nom</Table.Th>
-                    <Table.Th>E-mail</Table.Th>
-                    <Table.Th>Rôle</Table.Th>
-                    <Table.Th>État</Table.Th>
-                    <Table.Th>Dernière connexion</Table.Th>
-                    <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.data.rows.map((user) => (
-                    <Table.Tr key={user.id}>
-                      <Table.Td>{user.username}</Table.Td>
-                      <Table.Td>{user.full_name || '—'}</Table.Td>
-                      <Table.Td>{user.email}</Table.Td>
-                      <Table.Td>{ROLE_LABELS[user.role]}</Table.Td>
-                      <Table.Td>{user.is_active ? <ToneBadge color="green">Actif</ToneBadge> : <ToneBadge color="gray">Désactivé</ToneBadge>}</Table.Td>
-                      <Table.Td>{formatDateTime(user.last_login)}</Table.Td>
-                      <Table.Td>
-                        <Menu position="bottom-end" withinPortal>
-                          <Menu.Target>
-                            <ActionIcon variant="default" aria-label={`Actions pour ${user.username}`}>⋯</ActionIcon>
-                          </Menu.Target>
-                          <Menu.Dropdown>
-                            <Menu.Item onClick={() => setRoleOf(user)}>Changer le rôle</Menu.Item>
-                            <Menu.Item onClick={() => setPasswordOf(user)}>Réinitialiser le mot de passe</Menu.Item>
-                            <Menu.Item onClick={() => setConfirm({ kind: 'revoke', user })}>Révoquer les sessions</Menu.Item>
-                            <Menu.Item onClick={() => setConfirm({ kind: 'mfa', user })}>Réinitialiser la double authentification</Menu.Item>
-                            {user.is_active ? (
-                              <Menu.Item color="red.9" disabled={user.id === me.data?.id} onClick={() => setConfirm({ kind: 'deactivate', user })}>Désactiver</Menu.Item>
-                            ) : (
-                              <Menu.Item onClick={() => activate.mutate(user.id, { onSuccess: () => notifications.show({ color: 'green', message: `Compte réactivé : ${user.username}` }), onError: (error) => notifications.show({ color: 'red', message: error.message }) })}>
-                                Réactiver
-                              </Menu.Item>
-                            )}
-                          </Menu.Dropdown>
-                        </Menu>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
-          <ListPagination total={list.data.total} pageSize={PAGE_SIZE} page={page} onChange={(next) => change('page', String(next))} />
-        </>
-      )}
+      <PagedTable
+        list={list}
+        loadingLabel="Chargement des utilisateurs…"
+        noun="utilisateur"
+        empty="Aucun utilisateur ne correspond à ces filtres."
+        label="Liste des utilisateurs"
+        minWidth={760}
+        columns={['Identifiant', 'Nom', 'E-mail', 'Rôle', 'État', 'Dernière connexion', <VisuallyHidden>Actions</VisuallyHidden>]}
+        row={(user) => (
+          <Table.Tr key={user.id}>
+            <Table.Td>{user.username}</Table.Td>
+            <Table.Td>{user.full_name || '—'}</Table.Td>
+            <Table.Td>{user.email}</Table.Td>
+            <Table.Td>{ROLE_LABELS[user.role]}</Table.Td>
+            <Table.Td>{user.is_active ? <ToneBadge color="green">Actif</ToneBadge> : <ToneBadge color="gray">Désactivé</ToneBadge>}</Table.Td>
+            <Table.Td>{formatDateTime(user.last_login)}</Table.Td>
+            <Table.Td>
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <ActionIcon variant="default" aria-label={`Actions pour ${user.username}`}>⋯</ActionIcon>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Item onClick={() => setRoleOf(user)}>Changer le rôle</Menu.Item>
+                  <Menu.Item onClick={() => setPasswordOf(user)}>Réinitialiser le mot de passe</Menu.Item>
+                  <Menu.Item onClick={() => setConfirm({ kind: 'revoke', user })}>Révoquer les sessions</Menu.Item>
+                  <Menu.Item onClick={() => setConfirm({ kind: 'mfa', user })}>Réinitialiser la double authentification</Menu.Item>
+                  {user.is_active ? (
+                    <Menu.Item color="red.9" disabled={user.id === me.data?.id} onClick={() => setConfirm({ kind: 'deactivate', user })}>Désactiver</Menu.Item>
+                  ) : (
+                    <Menu.Item onClick={() => activate.mutate(user.id, { onSuccess: () => notifications.show({ color: 'green', message: `Compte réactivé : ${user.username}` }), onError: (error) => notifications.show({ color: 'red', message: error.message }) })}>
+                      Réactiver
+                    </Menu.Item>
+                  )}
+                </Menu.Dropdown>
+              </Menu>
+            </Table.Td>
+          </Table.Tr>
+        )}
+        page={page}
+        onPage={setPage}
+      />
       {creating && <CreateUserDialog opened onClose={() => setCreating(false)} />}
       {roleOf && <RoleDialog user={roleOf} onClose={() => setRoleOf(null)} />}
       {passwordOf && <ResetPasswordDialog user={passwordOf} onClose={() => setPasswordOf(null)} />}
