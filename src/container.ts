@@ -118,7 +118,7 @@ export function createServices(deps: CoreDependencies) {
     parties: new InterventionPartiesRepository(x),
     notifications: new NotificationsRepository(x, mail),
   }));
-  const interventions = new InterventionsService({ store: interventionsStore, audit, clock, statusChanges: metrics.interventionStatusChanges });
+  const interventions = new InterventionsService({ store: interventionsStore, audit, clock, statusChanges: metrics.interventionStatusChanges, authenticator });
   const notifications = new NotificationsService({ store: createStore(db, (x) => ({ notifications: new NotificationsRepository(x, mail), audit: auditRepository(x) })), audit, clock });
 
   // The jobs (src/jobs/definitions.ts) call these.

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import type { Role } from '../db/schema.js';
 import type { Actor, RequestOrigin } from '../lib/actor.js';
 import { roleDenied } from '../modules/audit/service.js';
+import type { AuthenticationOptions, Credentials } from '../modules/auth/authenticator.js';
 import { forbiddenRoleMessage, hasRole } from '../modules/auth/policy.js';
 
 declare module 'fastify' {
@@ -20,16 +21,33 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by `authorize()`; null on the routes that need no authentication. */
     actor: Actor | null;
+    /** Set by `authorizeInRead()`: the verified token, whose principal the route's read carries. */
+    credentials: Credentials | null;
   }
   interface FastifyInstance {
     /** onRequest hooks: a valid bearer token, then (when roles are given) one of the roles. */
     authorize(...roles: Role[]): onRequestAsyncHookHandler[];
+    /**
+     * onRequest hooks of a route open to every role whose service admits the caller from the
+     * principal carried by its own read (one round trip, docs/decisions.md "Per-request cost"):
+     * the token is verified here, `request.credentials` set, `request.actor` left null.
+     */
+    authorizeInRead(): onRequestAsyncHookHandler[];
   }
 }
 
 /** Where a request comes from (the client IP as resolved through TRUST_PROXY). */
 export function requestOrigin(request: FastifyRequest): RequestOrigin {
   return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null, requestId: request.id };
+}
+
+function routeAuthentication(request: FastifyRequest): AuthenticationOptions {
+  const { allowPendingPasswordChange, allowPendingMfaEnrolment } = request.routeOptions.config;
+  return {
+    allowPendingPasswordChange: allowPendingPasswordChange === true,
+    // The routes open during a password change (me, the change, logout) stay open during an enrolment.
+    allowPendingMfaEnrolment: allowPendingMfaEnrolment === true || allowPendingPasswordChange === true,
+  };
 }
 
 /** The hooks `authorize()` hands out, so that src/plugins/openapi-errors.ts can document their 401 / 403. */
@@ -48,17 +66,18 @@ export function authorizationStatuses(onRequest: unknown): (401 | 403)[] {
 export default fp(
   async function authPlugin(app: FastifyInstance) {
     app.decorateRequest('actor', null);
+    app.decorateRequest('credentials', null);
     const { authenticator, audit } = app.services;
 
     const authenticate: onRequestAsyncHookHandler = async (request) => {
-      const { allowPendingPasswordChange, allowPendingMfaEnrolment } = request.routeOptions.config;
-      request.actor = await authenticator.authenticate(request.headers.authorization, requestOrigin(request), {
-        allowPendingPasswordChange: allowPendingPasswordChange === true,
-        // The routes open during a password change (me, the change, logout) stay open during an enrolment.
-        allowPendingMfaEnrolment: allowPendingMfaEnrolment === true || allowPendingPasswordChange === true,
-      });
+      request.actor = await authenticator.authenticate(request.headers.authorization, requestOrigin(request), routeAuthentication(request));
     };
     AUTHENTICATION_HOOKS.add(authenticate);
+    const verifyToken: onRequestAsyncHookHandler = async (request) => {
+      request.credentials = authenticator.verify(request.headers.authorization, requestOrigin(request), routeAuthentication(request));
+    };
+    AUTHENTICATION_HOOKS.add(verifyToken);
+    app.decorate('authorizeInRead', () => [verifyToken]);
 
     app.decorate('authorize', (...roles: Role[]) => {
       if (roles.length === 0) return [authenticate];

@@ -2,18 +2,19 @@
  * SQL of authentication: principals, credentials, sessions (refresh-token families), refresh
  * tokens, login attempts and brute-force lockouts. Every time comes from the caller's clock.
  */
-import { sql } from 'kysely';
-import type { LockoutScope, LoginEndpoint, LoginReason, Role, SessionRevokedReason } from '../../db/schema.js';
+import { sql, type AliasedSelectQueryBuilder, type InferResult, type Kysely } from 'kysely';
+import type { Database, LockoutScope, LoginEndpoint, LoginReason, Role, SessionRevokedReason } from '../../db/schema.js';
 import { preparedStatement } from '../../db/prepared.js';
 import type { Executor } from '../../db/store.js';
 
 /**
  * The read behind every authenticated request (docs/security.md §1): the user, its session `sid`
  * (absent when it is not this user's), its technician profile and confirmed second factor, in one
- * round trip. A prepared statement (src/db/prepared.ts): compiled once, planned once per connection.
+ * round trip. A builder, so that a read which does not depend on the caller can carry it in the
+ * same statement (`carryPrincipal`, docs/decisions.md "Per-request cost").
  */
-const principalStatement = preparedStatement([0, '00000000-0000-0000-0000-000000000000'] as [number, string], (db, userId, sessionId) =>
-  db
+export function selectPrincipal(db: Kysely<Database>, userId: number, sessionId: string) {
+  return db
     .selectFrom('users as u')
     .leftJoin('sessions as s', (join) => join.onRef('s.user_id', '=', 'u.id').on('s.id', '=', sql<string>`${sessionId}::uuid`))
     .leftJoin('techniciens as t', 't.user_id', 'u.id')
@@ -34,8 +35,59 @@ const principalStatement = preparedStatement([0, '00000000-0000-0000-0000-000000
       's.revoked_at',
       's.expires_at',
     ])
-    .where('u.id', '=', userId),
-);
+    .where('u.id', '=', userId);
+}
+
+type PrincipalRow = InferResult<ReturnType<typeof selectPrincipal>>[number];
+
+/** The principal read on its own: a prepared statement (src/db/prepared.ts), planned once per connection. */
+const principalStatement = preparedStatement([0, '00000000-0000-0000-0000-000000000000'] as [number, string], selectPrincipal);
+
+/**
+ * `read` (which must not depend on the caller) with the principal of `userId` / `sessionId` in the same
+ * statement: one row per row of `read`, each with the principal as a `principal` JSON column; one row
+ * with null columns of `read` when it found nothing; no row when the user does not exist.
+ */
+export function carryPrincipal<O>(db: Kysely<Database>, userId: number, sessionId: string, read: AliasedSelectQueryBuilder<O, 'carried'>) {
+  return db
+    .selectFrom(selectPrincipal(db, userId, sessionId).as('p'))
+    .leftJoinLateral(read, (join) => join.onTrue())
+    .selectAll('carried')
+    .select(sql<PrincipalJson>`to_jsonb(p)`.as('principal'));
+}
+
+/** A principal row as `to_jsonb` gives it: timestamps as ISO text. */
+export type PrincipalJson = { [K in keyof PrincipalRow]: PrincipalRow[K] extends Date | null ? string | null : PrincipalRow[K] };
+
+/** The Principal of a row of `carryPrincipal`. */
+export function principalFromJson(json: PrincipalJson): Principal {
+  const date = (value: string | null) => (value === null ? null : new Date(value));
+  return toPrincipal({
+    ...json,
+    mfa_confirmed_at: date(json.mfa_confirmed_at),
+    tokens_valid_after: date(json.tokens_valid_after),
+    revoked_at: date(json.revoked_at),
+    expires_at: date(json.expires_at),
+  });
+}
+
+function toPrincipal(row: PrincipalRow): Principal {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    fullName: row.full_name,
+    role: row.role,
+    isActive: row.is_active,
+    clientId: row.client_id,
+    technicienId: row.technicien_id,
+    tokensValidAfter: row.tokens_valid_after,
+    mustChangePassword: row.must_change_password,
+    hasConfirmedMfa: row.mfa_confirmed_at !== null,
+    sessionRevokedAt: row.session_id ? row.revoked_at : null,
+    sessionExpiresAt: row.session_id ? row.expires_at : null,
+  };
+}
 
 /** What an authenticated request knows about its caller; read once per request, never cached. */
 export interface Principal {
@@ -148,22 +200,7 @@ export class AuthRepository {
 
   async findPrincipal(userId: number, sessionId: string): Promise<Principal | null> {
     const [row] = await principalStatement(this.db, userId, sessionId);
-    if (!row) return null;
-    return {
-      id: row.id,
-      username: row.username,
-      email: row.email,
-      fullName: row.full_name,
-      role: row.role,
-      isActive: row.is_active,
-      clientId: row.client_id,
-      technicienId: row.technicien_id,
-      tokensValidAfter: row.tokens_valid_after,
-      mustChangePassword: row.must_change_password,
-      hasConfirmedMfa: row.mfa_confirmed_at !== null,
-      sessionRevokedAt: row.session_id ? row.revoked_at : null,
-      sessionExpiresAt: row.session_id ? row.expires_at : null,
-    };
+    return row ? toPrincipal(row) : null;
   }
 
   /** The identifier matches the e-mail or the username, case-insensitively. */

@@ -7,19 +7,22 @@
  * (technicien_id, statut), (client_id, statut), (date_creation) and the partial (date_limite) index
  * of active rows.
  */
-import { sql, type AliasedSelectQueryBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { sql, type AliasedSelectQueryBuilder, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { ConstraintErrors } from '../../db/constraints.js';
 import { selectPage, type Page, type PageOptions } from '../../db/paging.js';
 import {
   PRIORITE_VALUES,
   STATUT_INTERVENTION_VALUES,
   STATUTS_INTERVENTION_ACTIFS,
+  type Database,
   type InterventionsTable,
   type Priorite,
   type StatutIntervention,
   type TypeIntervention,
 } from '../../db/schema.js';
+import { preparedStatement } from '../../db/prepared.js';
 import type { Executor } from '../../db/store.js';
+import { carryPrincipal, principalFromJson, type Principal } from '../auth/repository.js';
 import { AppError } from '../../lib/errors.js';
 import { containsPattern, type SortSpec, type SortTerm } from '../../lib/listing.js';
 import { INTERVENTION_MESSAGES, type InterventionScope } from './policy.js';
@@ -204,11 +207,23 @@ export class InterventionsRepository {
    */
   async pageRows(scope: InterventionScope, filters: InterventionFilters, now: Date, page: PageOptions): Promise<InterventionOutRow[]> {
     const rows = orderBySort(this.filtered(scope, filters, now).selectAll('i'), page.sort).limit(page.limit).offset(page.offset);
-    return orderBySort(this.withOutColumns(rows.as('i')), page.sort).execute();
+    return orderBySort(outColumns(this.db, rows.as('i')), page.sort).execute();
   }
 
   async findOut(id: number) {
-    return this.withOutColumns(this.db.selectFrom('interventions as i').selectAll('i').where('i.id', '=', id).as('i')).executeTakeFirst();
+    return outColumns(this.db, selectOne(this.db, id)).executeTakeFirst();
+  }
+
+  /**
+   * `findOut` and the caller's principal in one statement, for GET /interventions/{id}: the read
+   * does not depend on the caller, so the authentication read rides along (docs/decisions.md
+   * "Per-request cost"). `principal` is null when the token's user does not exist.
+   */
+  async findOutCarryingPrincipal(userId: number, sessionId: string, id: number): Promise<{ principal: Principal | null; row: InterventionOutRow | undefined }> {
+    const [first] = await outCarryingPrincipalStatement(this.db, userId, sessionId, id);
+    if (!first) return { principal: null, row: undefined };
+    const { principal, ...row } = first;
+    return { principal: principalFromJson(principal), row: row.id === null ? undefined : (row as InterventionOutRow) };
   }
 
   // --- single rows for writes --------------------------------------------------------------------
@@ -294,52 +309,61 @@ export class InterventionsRepository {
     }
     return q;
   }
-
-  /**
-   * The columns of InterventionOut (before the computed `en_retard` and the role's filtering), for
-   * the intervention rows of `rows` (a subquery aliased `i`): the joins run on those rows only, so a
-   * page joins 50 rows whatever its offset.
-   */
-  private withOutColumns(rows: AliasedSelectQueryBuilder<InterventionRowFull, 'i'>) {
-    return this.db
-      .selectFrom(rows)
-      .leftJoin('techniciens as t', 't.id', 'i.technicien_id')
-      .leftJoin('users as tu', 'tu.id', 't.user_id')
-      .leftJoin('equipements as e', 'e.id', 'i.equipement_id')
-      .select([
-        'i.id',
-        'i.titre',
-        'i.description',
-        'i.type_intervention',
-        'i.statut',
-        'i.priorite',
-        'i.urgence',
-        'i.date_limite',
-        'i.date_creation',
-        'i.date_cloture',
-        'i.technicien_id',
-        'i.equipement_id',
-        'i.date_affectation',
-        'i.date_debut_travaux',
-        'i.date_fin_travaux',
-        'i.date_archivage',
-        'i.duree_estimee',
-        'i.duree_reelle',
-        'i.cout_estime',
-        'i.cout_reel',
-        'i.rapport_intervention',
-        'i.travaux_realises',
-        'i.recommandations',
-        'i.created_by_id',
-        'i.client_id',
-        'i.contrat_id',
-        'i.planning_id',
-        'tu.full_name as technicien_nom',
-        'e.nom as equipement_nom',
-        'i.updated_at',
-      ]);
-  }
 }
+
+/**
+ * The columns of InterventionOut (before the computed `en_retard` and the role's filtering), for
+ * the intervention rows of `rows` (a subquery aliased `i`): the joins run on those rows only, so a
+ * page joins 50 rows whatever its offset.
+ */
+function outColumns(db: Kysely<Database>, rows: AliasedSelectQueryBuilder<InterventionRowFull, 'i'>) {
+return db
+    .selectFrom(rows)
+    .leftJoin('techniciens as t', 't.id', 'i.technicien_id')
+    .leftJoin('users as tu', 'tu.id', 't.user_id')
+    .leftJoin('equipements as e', 'e.id', 'i.equipement_id')
+    .select([
+      'i.id',
+      'i.titre',
+      'i.description',
+      'i.type_intervention',
+      'i.statut',
+      'i.priorite',
+      'i.urgence',
+      'i.date_limite',
+      'i.date_creation',
+      'i.date_cloture',
+      'i.technicien_id',
+      'i.equipement_id',
+      'i.date_affectation',
+      'i.date_debut_travaux',
+      'i.date_fin_travaux',
+      'i.date_archivage',
+      'i.duree_estimee',
+      'i.duree_reelle',
+      'i.cout_estime',
+      'i.cout_reel',
+      'i.rapport_intervention',
+      'i.travaux_realises',
+      'i.recommandations',
+      'i.created_by_id',
+      'i.client_id',
+      'i.contrat_id',
+      'i.planning_id',
+      'tu.full_name as technicien_nom',
+      'e.nom as equipement_nom',
+      'i.updated_at',
+    ]);
+}
+
+function selectOne(db: Kysely<Database>, id: number) {
+  return db.selectFrom('interventions as i').selectAll('i').where('i.id', '=', id).as('i');
+}
+
+/** A prepared statement (src/db/prepared.ts): compiled once, planned once per connection. */
+const outCarryingPrincipalStatement = preparedStatement([0, '00000000-0000-0000-0000-000000000000', -1] as [number, string, number], (db, userId, sessionId, id) =>
+  carryPrincipal(db, userId, sessionId, outColumns(db, selectOne(db, id)).as('carried')),
+);
 
 export type InterventionOutRow = NonNullable<Awaited<ReturnType<InterventionsRepository['findOut']>>>;
 export type HistoriqueRow = Awaited<ReturnType<InterventionsRepository['pageHistorique']>>['rows'][number];

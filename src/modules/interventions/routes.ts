@@ -114,8 +114,8 @@ const interventionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/interventions/:intervention_id',
-    { onRequest: anyUser, schema: { tags, summary: 'Lire une intervention', params: InterventionIdParamsSchema, response: withErrors({ 200: InterventionOutSchema }, 404) } },
-    async (request) => interventions.get(request.actor!, request.params.intervention_id),
+    { onRequest: app.authorizeInRead(), schema: { tags, summary: 'Lire une intervention', params: InterventionIdParamsSchema, response: withErrors({ 200: InterventionOutSchema }, 404) } },
+    async (request) => interventions.getAs(request.credentials!, request.params.intervention_id),
   );
 
   app.patch(

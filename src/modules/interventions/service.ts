@@ -7,21 +7,40 @@
  */
 import { emptyPage, mapPage, type Page, type PageOptions } from '../../db/paging.js';
 import type { Actor } from '../../lib/actor.js';
+import type { Authenticator, Credentials } from '../auth/authenticator.js';
 import { createIntervention, type CreateInterventionInput } from './create-service.js';
 import { requireVisible, type InterventionsDependencies } from './dependencies.js';
 import { updateIntervention, type UpdateInterventionInput } from './edit-service.js';
 import { interventionScope, scopeMatchesAnything } from './policy.js';
-import type { InterventionFilters } from './repository.js';
+import type { InterventionFilters, InterventionOutRow } from './repository.js';
 import { toInterventionOut, type HistoriqueOut, type InterventionOut } from './schemas.js';
 import { changeStatus, type ChangeStatusInput, type StatusChangeResult } from './status-service.js';
 
+export interface InterventionsServiceDependencies extends InterventionsDependencies {
+  /** Admits the caller of `getAs` from the principal its read carried (src/modules/auth/authenticator.ts). */
+  authenticator: Pick<Authenticator, 'admit'>;
+}
+
 export class InterventionsService {
-  constructor(private readonly deps: InterventionsDependencies) {}
+  constructor(private readonly deps: InterventionsServiceDependencies) {}
 
   /** One intervention in the caller's scope; 404 otherwise (audited when it exists out of scope). */
   async get(actor: Actor, id: number): Promise<InterventionOut> {
-    const row = await requireVisible(this.deps, actor, id, await this.deps.store.repos.interventions.findOut(id));
-    return toInterventionOut(row, this.deps.clock.now(), actor.role);
+    return this.present(actor, id, await this.deps.store.repos.interventions.findOut(id));
+  }
+
+  /**
+   * `get` for verified credentials whose principal is read in the same statement as the
+   * intervention (one round trip: docs/decisions.md "Per-request cost"): the caller is admitted,
+   * or refused with 401 / 403, before anything is decided or written about the row.
+   */
+  async getAs(credentials: Credentials, id: number): Promise<InterventionOut> {
+    const { principal, row } = await this.deps.store.repos.interventions.findOutCarryingPrincipal(credentials.userId, credentials.sessionId, id);
+    return this.present(this.deps.authenticator.admit(credentials, principal), id, row);
+  }
+
+  private async present(actor: Actor, id: number, row: InterventionOutRow | undefined): Promise<InterventionOut> {
+    return toInterventionOut(await requireVisible(this.deps, actor, id, row), this.deps.clock.now(), actor.role);
   }
 
   /** A page of the caller's interventions and the total in scope. */
