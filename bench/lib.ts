@@ -160,8 +160,10 @@ function profilingFlags(): string[] {
   return dir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(dir)] : [];
 }
 
+/** A child process running `script`: TypeScript through tsx, JavaScript (the built app) as `npm start` runs it. */
 export function startChild(name: string, script: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): Child {
-  const child = spawn(process.execPath, [...profilingFlags(), '--import', 'tsx', script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...profilingFlags(), ...loader, script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
   }
@@ -328,8 +330,11 @@ export async function startApp(
   const base = `http://127.0.0.1:${options.port}`;
   const dataDir = path.join(environment.tmp, options.name);
   await fs.mkdir(dataDir, { recursive: true });
+  // The built server, as `npm start` runs it (its prestart step builds when a source changed), so
+  // that the RSS is production's: no TypeScript loader and its caches in the process.
+  execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { cwd: root, stdio: 'inherit' });
   progress(`starting the ${options.name} on ${base}`);
-  const child = startChild(options.name, 'src/server.ts', {
+  const child = startChild(options.name, 'dist/src/server.js', {
     ...process.env,
     ENVIRONMENT: 'development',
     DATABASE_URL: environment.databaseUrl,

@@ -2,8 +2,8 @@
  * Statements compiled once and run as named prepared statements (docs/decisions.md "Per-request
  * cost"): PostgreSQL parses and plans them once per connection instead of on every execution, and
  * Kysely builds and compiles them once per process instead of on every call. Kept for the
- * statements every request runs (the authentication read); everything else stays an unnamed
- * statement, so that the per-connection cache of prepared statements stays bounded by this code.
+ * statements every request runs (the authentication read, alone or carried by a single-row read);
+ * everything else stays an unnamed statement, so that the per-connection cache of prepared statements stays bounded by this code.
  */
 import { createHash } from 'node:crypto';
 import {

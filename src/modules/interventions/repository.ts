@@ -7,7 +7,7 @@
  * (technicien_id, statut), (client_id, statut), (date_creation) and the partial (date_limite) index
  * of active rows.
  */
-import { sql, type AliasedSelectQueryBuilder, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { sql, type AliasedSelectQueryBuilder, type InferResult, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { ConstraintErrors } from '../../db/constraints.js';
 import { selectPage, type Page, type PageOptions } from '../../db/paging.js';
 import {
@@ -210,8 +210,9 @@ export class InterventionsRepository {
     return orderBySort(outColumns(this.db, rows.as('i')), page.sort).execute();
   }
 
-  async findOut(id: number) {
-    return outColumns(this.db, selectOne(this.db, id)).executeTakeFirst();
+  async findOut(id: number): Promise<InterventionOutRow | undefined> {
+    const [row] = await outStatement(this.db, id);
+    return row;
   }
 
   /**
@@ -360,10 +361,11 @@ function selectOne(db: Kysely<Database>, id: number) {
   return db.selectFrom('interventions as i').selectAll('i').where('i.id', '=', id).as('i');
 }
 
-/** A prepared statement (src/db/prepared.ts): compiled once, planned once per connection. */
+/** Prepared statements (src/db/prepared.ts): compiled once, planned once per connection. */
+const outStatement = preparedStatement([-1] as [number], (db, id) => outColumns(db, selectOne(db, id)));
 const outCarryingPrincipalStatement = preparedStatement([0, '00000000-0000-0000-0000-000000000000', -1] as [number, string, number], (db, userId, sessionId, id) =>
   carryPrincipal(db, userId, sessionId, outColumns(db, selectOne(db, id)).as('carried')),
 );
 
-export type InterventionOutRow = NonNullable<Awaited<ReturnType<InterventionsRepository['findOut']>>>;
+export type InterventionOutRow = InferResult<ReturnType<typeof outColumns>>[number];
 export type HistoriqueRow = Awaited<ReturnType<InterventionsRepository['pageHistorique']>>['rows'][number];
