@@ -27,6 +27,8 @@ let clientId: number;
 let client: TestUser;
 /** A one-page PDF, as small as a reader accepts. */
 const MINIMAL_PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
+/** A long full name (40 characters): the phone's header must end it in an ellipsis, not overflow. */
+const TECHNICIEN_NAME = 'Karim Alaoui Benabdellah El Idrissi Tazi';
 /** The photo the technician attaches and the client downloads. */
 const photo = smallPng();
 
@@ -35,7 +37,7 @@ before(async () => {
   ({ t, baseUrl } = server);
   responsable = await seedUser(t, 'responsable', { username: 'nadia.responsable' });
   technicien = await seedUser(t, 'technicien', { username: 'karim.technicien' });
-  await t.db.updateTable('users').set({ full_name: 'Karim Alaoui' }).where('id', '=', technicien.id).execute();
+  await t.db.updateTable('users').set({ full_name: TECHNICIEN_NAME }).where('id', '=', technicien.id).execute();
   technicienId = await insertTechnicien(t.db, technicien.id, { disponibilite: 'disponible' });
   clientId = await insertClient(t.db, { nom_entreprise: 'Laiterie Atlas' });
   client = await seedUser(t, 'client', { username: 'salma.client', clientId });
@@ -107,7 +109,7 @@ describe('responsable journey (1280 px)', () => {
     await page.getByRole('button', { name: 'Affecter' }).click();
     const dialog = page.getByRole('dialog', { name: 'Affecter l’intervention' });
     await dialog.getByRole('combobox', { name: 'Technicien' }).click();
-    await page.getByRole('option', { name: /Karim Alaoui — Disponible/ }).click();
+    await page.getByRole('option', { name: new RegExp(`${TECHNICIEN_NAME} — Disponible`) }).click();
     await assertAccessible(page, 'Affectation');
     await capture(page, 'intervention-affectation');
     await dialog.getByRole('button', { name: 'Affecter' }).click();
@@ -158,6 +160,22 @@ describe('technician journey (360 px)', () => {
     await assertNoHorizontalScroll(page);
     await assertAccessible(page, 'Mes interventions');
     await capture(page, 'mes-interventions');
+
+    // The long name fits the phone's header: cut with an ellipsis, whole in the button's title and in the menu.
+    const header = page.getByRole('banner');
+    const account = header.getByRole('button', { name: /^Mon compte :/ });
+    assert.equal(await account.getAttribute('title'), TECHNICIEN_NAME);
+    const widths = await header.evaluate((element) => ({ scroll: element.scrollWidth, client: element.clientWidth, page: document.documentElement.scrollWidth }));
+    assert.ok(widths.scroll <= widths.client, `header ${widths.scroll} px of content in ${widths.client} px`);
+    assert.ok(widths.page <= WIDTHS.phone.width, `page ${widths.page} px wide`);
+    const nameText = account.getByText(TECHNICIEN_NAME, { exact: true });
+    assert.ok(await nameText.evaluate((element) => element.scrollWidth > element.clientWidth), 'the name is cut in the header');
+    await account.click();
+    await page.getByRole('menu').getByText(TECHNICIEN_NAME, { exact: true }).waitFor();
+    await assertAccessible(page, 'Menu du compte');
+    await capture(page, 'menu-compte');
+    await page.keyboard.press('Escape');
+    await page.getByRole('menu').waitFor({ state: 'hidden' });
 
     await card.getByRole('button', { name: 'Démarrer' }).click();
     await card.getByText('En cours', { exact: true }).waitFor();

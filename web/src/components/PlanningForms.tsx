@@ -2,12 +2,12 @@
 import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { fieldErrorsOf } from '../api/client';
-import { useEquipements } from '../api/lookups';
 import { useCreatePlanning, useReplan, useUpdatePlanning, type FrequenceLabel, type Planning } from '../api/planning';
 import type { Priorite } from '../api/types';
 import { fromLocalInput, toLocalInput } from '../lib/format';
 import { FREQUENCE_LABELS, PRIORITE_LABELS, options } from '../lib/labels';
 import { DateTimeField } from './DateFields';
+import { EquipementPicker } from './EquipementPicker';
 import { TechnicienPicker } from './TechnicienPicker';
 
 const portal = { withinPortal: true };
@@ -34,7 +34,6 @@ function draftOf(planning: Planning | null): Draft {
 
 /** `planning` null: a new planning; otherwise its edit (PUT, every field sent as it stands). */
 export function PlanningDialog({ planning, onClose }: { planning: Planning | null; onClose: () => void }) {
-  const equipements = useEquipements();
   const create = useCreatePlanning();
   const update = useUpdatePlanning();
   const save = planning ? update : create;
@@ -61,23 +60,14 @@ export function PlanningDialog({ planning, onClose }: { planning: Planning | nul
       <form onSubmit={submit} noValidate>
         <Stack>
           {save.error && <Alert color="red" role="alert" title="Enregistrement impossible">{save.error.message}</Alert>}
-          <Select
-            label="Équipement"
-            required
-            searchable
-            placeholder={equipements.isPending ? 'Chargement des équipements…' : 'Choisir un équipement'}
-            data={(equipements.data ?? []).map((e) => ({ value: String(e.id), label: e.nom }))}
-            value={draft.equipement_id}
-            onChange={(value) => set('equipement_id', value)}
-            error={fields.equipement_id ?? (equipements.isError ? 'Impossible de charger les équipements' : undefined)}
-            nothingFoundMessage="Aucun équipement"
-            comboboxProps={portal}
-          />
+          <EquipementPicker value={draft.equipement_id} onChange={(value) => set('equipement_id', value)} error={fields.equipement_id} />
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <Select label="Fréquence" required data={options(FREQUENCE_LABELS)} value={draft.frequence} onChange={(value) => value && set('frequence', value as FrequenceLabel)} allowDeselect={false} error={fields.frequence} comboboxProps={portal} />
             <DateTimeField
               label="Prochaine date"
               description={planning ? undefined : 'Vide : dans une période'}
+              // The hint under the input: above it, it would push this input below its neighbours in the row.
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
               value={draft.prochaine_date}
               onChange={(value) => set('prochaine_date', value)}
               error={fields.prochaine_date}

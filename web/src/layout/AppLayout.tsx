@@ -24,6 +24,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
   };
 
   const items = me.data ? navigationFor(me.data.role) : [];
+  const name = me.data?.full_name || me.data?.username || '…';
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
@@ -34,17 +35,22 @@ export function AppLayout({ children }: { children: ReactNode }) {
               GMAO MIF
             </Text>
           </Group>
-          <Group gap="xs" wrap="nowrap">
+          {/* miw 0: the account's group may shrink below its text's width, so a long name ends in an
+              ellipsis instead of pushing the header wider than a phone; the full name is in the title and the menu. */}
+          <Group gap="xs" wrap="nowrap" miw={0}>
             <NotificationBell />
-            <Menu position="bottom-end" withinPortal>
+            {/* No focus placeholder: Mantine's is a focusable role="presentation" div inside role="menu",
+                which axe reports as critical (aria-required-children); the first item takes the focus instead. */}
+            <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
               <Menu.Target>
-                <UnstyledButton px={6}>
+                <UnstyledButton px={6} miw={0} maw={{ base: 140, sm: 240 }} title={name}>
                   <VisuallyHidden>Mon compte : </VisuallyHidden>
-                  <Text size="sm" fw={500} truncate maw={160}>{me.data?.full_name ?? me.data?.username ?? '…'}</Text>
-                  <Text size="xs" c="dimmed">{me.data ? ROLE_LABELS[me.data.role] : ''}</Text>
+                  <Text size="sm" fw={500} truncate>{name}</Text>
+                  <Text size="xs" c="dimmed" truncate>{me.data ? ROLE_LABELS[me.data.role] : ''}</Text>
                 </UnstyledButton>
               </Menu.Target>
-              <Menu.Dropdown>
+              <Menu.Dropdown maw={280}>
+                <Menu.Label style={{ overflowWrap: 'anywhere' }}>{name}</Menu.Label>
                 <Menu.Item component={Link} to="/profil">Mon profil</Menu.Item>
                 <Menu.Item onClick={() => void signOut(false)}>Se déconnecter</Menu.Item>
                 <Menu.Item color="red.9" onClick={() => void signOut(true)}>Se déconnecter partout</Menu.Item>

@@ -9,10 +9,10 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, unwrap } from '../api/client';
 import { useIntervention } from '../api/interventions';
-import { useEquipements } from '../api/lookups';
 import type { Intervention, InterventionCreate, InterventionPatch, Priorite, TypeIntervention } from '../api/types';
 import { useMe } from '../auth/useSession';
 import { DateTimeField } from '../components/DateFields';
+import { EquipementPicker } from '../components/EquipementPicker';
 import { LoadError, Loading } from '../components/States';
 import { TechnicienPicker } from '../components/TechnicienPicker';
 import { fromLocalInput, toLocalInput } from '../lib/format';
@@ -62,7 +62,6 @@ function InterventionForm({ existing }: { existing?: Intervention }) {
   const me = useMe();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const equipements = useEquipements();
   const [params] = useSearchParams();
   const [draft, setDraft] = useState<Draft>(() => draftOf(existing, /^\d+$/.test(params.get('equipement_id') ?? '') ? params.get('equipement_id') : null));
   const client = me.data?.role === 'client';
@@ -101,17 +100,7 @@ function InterventionForm({ existing }: { existing?: Intervention }) {
           {save.error && <Alert color="red" role="alert" title="Enregistrement impossible">{save.error.message}</Alert>}
           <TextInput label="Titre" required value={draft.titre} onChange={(e) => set('titre', e.currentTarget.value)} error={fields.titre} maxLength={255} />
           <Textarea label="Description" autosize minRows={3} value={draft.description} onChange={(e) => set('description', e.currentTarget.value)} error={fields.description} />
-          <Select
-            label="Équipement"
-            required
-            searchable
-            placeholder={equipements.isPending ? 'Chargement des équipements…' : 'Choisir un équipement'}
-            data={(equipements.data ?? []).map((e) => ({ value: String(e.id), label: e.nom }))}
-            value={draft.equipement_id}
-            onChange={(value) => set('equipement_id', value)}
-            error={fields.equipement_id ?? (equipements.isError ? 'Impossible de charger les équipements' : undefined)}
-            nothingFoundMessage="Aucun équipement"
-          />
+          <EquipementPicker value={draft.equipement_id} onChange={(value) => set('equipement_id', value)} error={fields.equipement_id} />
           {!client && (
             <>
               <SimpleGrid cols={{ base: 1, sm: 3 }}>
